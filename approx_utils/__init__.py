@@ -1,0 +1,12 @@
+"""approx_utils: helpers for the notebooks on why small networks fail to fit simple 1-D functions.
+
+Import it before TensorFlow or Keras: it quiets TensorFlow's log lines and picks Keras' backend.
+"""
+from . import _quiet  # noqa: F401  (must run before TensorFlow is imported)
+from .targets import TARGETS, Target, get_target
+from .scaling import Divide, Identity, MinMax, Scaler, Standardize, get_scaler
+from .models import ACTIVATIONS, HEADS, Clip, build_mlp, reinitialize
+from .training import Run, Trainer, train
+from .diagnostics import KINDS, Diagnosis, Finding, dead_units, diagnose, gradient_norms, overshoot, r2, saturation
+from .experiments import Experiment, run_experiment
+from .plotting import COLORS, plot_activations, plot_fit, plot_loss

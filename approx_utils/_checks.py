@@ -1,0 +1,68 @@
+"""Argument checks shared by every public function: each error names the parameter and what is allowed."""
+from __future__ import annotations
+
+import numbers
+
+import numpy as np
+
+
+def as_1d_array(values, name: str) -> np.ndarray:
+    """`values` as a finite, non-empty 1-D float64 array; an (n, 1) column is accepted and flattened."""
+    if isinstance(values, (str, bytes)) or values is None:
+        raise TypeError(f"{name} must be an array of numbers, got {type(values).__name__}")
+    try:
+        arr = np.asarray(values, dtype=np.float64)
+    except (TypeError, ValueError) as err:
+        raise TypeError(f"{name} must be an array of numbers ({err})") from None
+    if arr.ndim == 0:
+        arr = arr.reshape(1)
+    if arr.ndim == 2 and arr.shape[1] == 1:
+        arr = arr[:, 0]
+    if arr.ndim != 1:
+        raise ValueError(f"{name} must be 1-D (n,) or a column (n, 1), got shape {arr.shape}")
+    if arr.size == 0:
+        raise ValueError(f"{name} is empty; it needs at least one value")
+    if not np.all(np.isfinite(arr)):
+        bad = int(np.sum(~np.isfinite(arr)))
+        raise ValueError(f"{name} holds {bad} NaN or infinite value(s); only finite numbers are allowed")
+    return arr
+
+
+def check_pair(x, y, x_name: str = "x", y_name: str = "y") -> tuple[np.ndarray, np.ndarray]:
+    """Both arrays checked, and of the same length."""
+    x, y = as_1d_array(x, x_name), as_1d_array(y, y_name)
+    if x.shape != y.shape:
+        raise ValueError(f"{x_name} and {y_name} must have the same length, got {x.size} and {y.size}")
+    return x, y
+
+
+def check_int(value, name: str, minimum: int | None = None) -> int:
+    """An integer (not a bool) at least `minimum`."""
+    if isinstance(value, bool) or not isinstance(value, numbers.Integral):
+        raise TypeError(f"{name} must be an integer, got {value!r}")
+    if minimum is not None and value < minimum:
+        raise ValueError(f"{name} must be >= {minimum}, got {value}")
+    return int(value)
+
+
+def check_seed(seed) -> int:
+    """A non-negative integer seed."""
+    return check_int(seed, "seed", minimum=0)
+
+
+def check_positive(value, name: str) -> float:
+    """A finite number > 0."""
+    if isinstance(value, bool) or not isinstance(value, numbers.Real):
+        raise TypeError(f"{name} must be a number, got {value!r}")
+    if not np.isfinite(value) or value <= 0:
+        raise ValueError(f"{name} must be a finite number > 0, got {value!r}")
+    return float(value)
+
+
+def check_choice(value, name: str, choices) -> str:
+    """One of `choices` (strings)."""
+    if not isinstance(value, str):
+        raise TypeError(f"{name} must be a string, one of {', '.join(map(repr, choices))}; got {value!r}")
+    if value not in choices:
+        raise ValueError(f"unknown {name} {value!r}; choose one of {', '.join(map(repr, choices))}")
+    return value

@@ -1,0 +1,236 @@
+"""Measurements that tell the failure modes apart, and `diagnose`, which turns them into findings.
+
+Every number is measured on the data given, in the model's own (scaled) units:
+R² against the constant baseline, saturated share per layer, dead units, gradient norms, overshoot.
+"""
+from __future__ import annotations
+
+import functools
+from dataclasses import dataclass, field
+
+from . import _quiet  # noqa: F401
+import keras
+import numpy as np
+import tensorflow as tf
+
+from ._checks import as_1d_array, check_pair
+from .models import Clip, dense_layers, predict
+
+FLAT = 0.01              # a unit is "flat" where its derivative is below 1% of the activation's peak
+SATURATED_LAYER = 0.5    # a layer with more than half its (sample, unit) pairs flat is saturated
+DEAD_LAYER = 0.5         # a layer with at least half its ReLUs off on every sample has dead units
+COLLAPSE_STD = 0.1       # predictions spread less than 10% of the target's spread: (nearly) constant
+VANISHING_RATIO = 1e-3   # first-layer gradient under 1/1000 of the largest layer's,
+VANISHING_ABS = 1e-6     # ... or under 1e-6 of the loss's own scale (sqrt(MSE)): every layer starved
+OVERSHOOT_TOL = 0.02     # a prediction beyond the target's range by more than 2% of that range
+OVERSHOOT_SHARE = 0.01   # ... for more than 1% of the points is an overshoot finding
+RELU_FAMILY = ("relu", "relu6")
+
+
+def r2(y_true, y_pred) -> float:
+    """R² = 1 - MSE / Var(y): 0 is the best constant, 1 is perfect; -inf if predictions are not finite."""
+    y_true, y_pred = np.asarray(y_true, np.float64).ravel(), np.asarray(y_pred, np.float64).ravel()
+    if y_true.shape != y_pred.shape or y_true.size == 0:
+        raise ValueError(f"y_true and y_pred must be non-empty and of one length, got {y_true.size} and {y_pred.size}")
+    if not np.all(np.isfinite(y_pred)):
+        return float("-inf")
+    var = np.var(y_true)
+    if var == 0:
+        raise ValueError("y_true is constant: R² is undefined against a zero variance")
+    return float(1.0 - np.mean((y_true - y_pred) ** 2) / var)
+
+
+def _activation_name(layer) -> str:
+    return getattr(layer.activation, "__name__", str(layer.activation))
+
+
+@functools.lru_cache(maxsize=None)
+def _peak_derivative(name: str) -> float:
+    z = tf.constant(np.linspace(-30, 30, 6001), tf.float32)
+    return float(tf.reduce_max(_derivative(keras.activations.get(name), z)))
+
+
+def _derivative(activation, z):
+    with tf.GradientTape() as tape:
+        tape.watch(z)
+        out = activation(z)
+    return tape.gradient(out, z)
+
+
+@dataclass
+class LayerState:
+    """One Dense layer's pre-activations, outputs and where its units are flat, on a batch of inputs."""
+
+    index: int
+    activation: str
+    pre: np.ndarray
+    post: np.ndarray
+    flat: np.ndarray
+
+    @property
+    def saturated_fraction(self) -> float:
+        return float(self.flat.mean())
+
+    @property
+    def dead_fraction(self) -> float:
+        """Share of units flat on every sample (for ReLUs: dead)."""
+        return float(self.flat.all(axis=0).mean())
+
+
+def layer_states(model, x) -> list[LayerState]:
+    """Forward pass layer by layer, keeping each Dense layer's pre-activation, output and flat mask."""
+    h = tf.constant(as_1d_array(x, "x").reshape(-1, 1), tf.float32)
+    states = []
+    for layer in model.layers:
+        if isinstance(layer, Clip):
+            h = layer(h)
+            continue
+        pre = tf.matmul(h, layer.kernel) + layer.bias
+        name = _activation_name(layer)
+        if name == "linear":
+            flat = np.zeros(pre.shape, bool)
+        else:
+            flat = (_derivative(layer.activation, pre) < FLAT * _peak_derivative(name)).numpy()
+        h = layer.activation(pre)
+        states.append(LayerState(len(states), name, pre.numpy(), np.asarray(h), flat))
+    return states
+
+
+def saturation(model, x) -> list[float]:
+    """Per hidden layer: share of (sample, unit) pairs whose derivative is below 1% of its peak."""
+    return [s.saturated_fraction for s in layer_states(model, x)[:-1]]
+
+
+def dead_units(model, x) -> list[float]:
+    """Per hidden layer: share of units that are flat on every sample (ReLU: never active)."""
+    return [s.dead_fraction for s in layer_states(model, x)[:-1]]
+
+
+def gradient_norms(model, x, y) -> list[float]:
+    """Per Dense layer (input side first): the norm of the MSE loss gradient w.r.t. its kernel."""
+    x, y = check_pair(x, y)
+    kernels = [layer.kernel for layer in dense_layers(model)]
+    with tf.GradientTape() as tape:
+        pred = model(tf.constant(x.reshape(-1, 1), tf.float32))
+        loss = tf.reduce_mean(tf.square(tf.constant(y.reshape(-1, 1), tf.float32) - pred))
+    return [float(tf.norm(g)) for g in tape.gradient(loss, kernels)]
+
+
+def overshoot(pred, lo: float, hi: float, tol: float = OVERSHOOT_TOL) -> dict:
+    """Share of predictions outside [lo, hi] by more than tol*(hi-lo), and the largest excess in units of (hi-lo)."""
+    pred = np.asarray(pred, np.float64).ravel()
+    width = hi - lo
+    excess = np.maximum(lo - pred, pred - hi) / width
+    return {"share": float(np.mean(excess > tol)), "max_excess": float(max(excess.max(), 0.0))}
+
+
+@dataclass
+class Finding:
+    """One named problem: its kind, what was measured, and the fix in plain words."""
+
+    kind: str
+    message: str
+    fix: str
+    evidence: dict = field(default_factory=dict)
+
+    def __str__(self):
+        return f"[{self.kind}] {self.message}\n    fix: {self.fix}"
+
+
+KINDS = ("diverged", "collapse", "saturation", "dead_units", "vanishing_gradients", "overshoot")
+
+
+class Diagnosis(list):
+    """The findings of `diagnose` (a list); empty means nothing looked wrong."""
+
+    @property
+    def kinds(self) -> list[str]:
+        return [f.kind for f in self]
+
+    def __str__(self):
+        return "\n".join(map(str, self)) if self else "no problems found"
+
+    def _repr_pretty_(self, p, cycle):
+        p.text(str(self))
+
+
+def _pct(v) -> str:
+    return f"{100 * v:.0f}%"
+
+
+def diagnose(model, x, y, run=None, x_beyond=None) -> Diagnosis:
+    """Name what is wrong with a model fitted to (x, y), given in the model's own units.
+
+    run: the training `Run`, to report divergence. x_beyond: inputs outside the training domain,
+    to measure overshoot where the net extrapolates. Returns a `Diagnosis` (empty when all is well).
+    """
+    x, y = check_pair(x, y)
+    found = Diagnosis()
+    weights_finite = all(np.all(np.isfinite(w)) for w in model.get_weights())
+    if (run is not None and run.diverged) or not weights_finite:
+        at = f" at step {run.diverged_at}" if run is not None and run.diverged else ""
+        found.append(Finding("diverged", f"training diverged{at}: the loss became NaN or infinite",
+                             "lower the learning rate (try 10x smaller) or scale y so the loss starts near 1",
+                             {"diverged_at": None if run is None else run.diverged_at}))
+        return found
+    states = layer_states(model, x)
+    pred = predict(model, x)
+    y_std, pred_std = float(np.std(y)), float(np.std(pred))
+    score = r2(y, pred) if y_std > 0 else float("nan")
+    hidden = states[:-1]
+
+    if y_std > 0 and pred_std < COLLAPSE_STD * y_std:
+        big_y = float(np.max(np.abs(y))) > 10
+        fix = ("scale y to about [0, 1] (and invert the scaling for predictions): the small initial weights "
+               "and lr-sized steps cannot reach outputs this large in the budget" if big_y else
+               "see the other findings for the cause; otherwise try a larger init std (0.5, or he_normal), "
+               "a larger learning rate, or more steps")
+        found.append(Finding("collapse", f"predictions are nearly constant: their spread is {pred_std / y_std:.3f} "
+                             f"of the target's (R² = {score:.3f})", fix,
+                             {"spread_ratio": pred_std / y_std, "r2": score, "max_abs_y": float(np.max(np.abs(y)))}))
+
+    sat = {s.index + 1: s.saturated_fraction for s in hidden if s.activation not in RELU_FAMILY + ("linear",)}
+    worst = {k: v for k, v in sat.items() if v > SATURATED_LAYER}
+    if worst:
+        where = ", ".join(f"layer {k}: {_pct(v)}" for k, v in worst.items())
+        found.append(Finding("saturation", f"units sit on the flat tails of their activation ({where} of "
+                             f"activations have a derivative below 1% of its peak)",
+                             "standardize x (zero mean, unit spread) so pre-activations stay near 0, use ReLU/ELU "
+                             "units, or a Glorot/He init that keeps pre-activations of order 1",
+                             {"saturated_fraction": sat, "max_abs_x": float(np.max(np.abs(x)))}))
+
+    dead = {s.index + 1: s.dead_fraction for s in hidden if s.activation in RELU_FAMILY}
+    worst = {k: v for k, v in dead.items() if v >= DEAD_LAYER}
+    if worst:
+        where = ", ".join(f"layer {k}: {_pct(v)}" for k, v in worst.items())
+        found.append(Finding("dead_units", f"ReLU units never switch on for any input ({where} dead)",
+                             "lower the learning rate, use ELU or leaky ReLU, or use He init so units start active",
+                             {"dead_fraction": dead}))
+
+    norms = gradient_norms(model, x, y)
+    top, loss_scale = max(norms), float(np.sqrt(np.mean((y - pred) ** 2)))
+    ratio = norms[0] / top if top > 0 else 0.0
+    if ratio < VANISHING_RATIO or norms[0] < VANISHING_ABS * loss_scale:
+        found.append(Finding("vanishing_gradients", f"the first layer's gradient norm is {norms[0]:.1e} "
+                             f"({ratio:.1e} of the largest layer's) at a loss scale of {loss_scale:.2g}: "
+                             "the input side barely learns",
+                             "raise the init std toward Glorot/He scale (about 1/sqrt(fan_in)), use fewer layers, "
+                             "or non-saturating units",
+                             {"gradient_norms": norms}))
+
+    lo, hi = float(np.min(y)), float(np.max(y))
+    if hi > lo:
+        inside = overshoot(pred, lo, hi)
+        beyond = None if x_beyond is None else overshoot(predict(model, as_1d_array(x_beyond, "x_beyond")), lo, hi)
+        shares = [inside["share"]] + ([beyond["share"]] if beyond else [])
+        if max(shares) > OVERSHOOT_SHARE:
+            parts = [f"{_pct(inside['share'])} of predictions inside the domain"]
+            if beyond:
+                parts.append(f"{_pct(beyond['share'])} beyond it (up to {beyond['max_excess']:.2f} ranges out)")
+            found.append(Finding("overshoot", f"predictions leave the target's range [{lo:.3g}, {hi:.3g}]: "
+                                 + "; ".join(parts),
+                                 "a linear head is unbounded: use a sigmoid head for [0, 1] targets (squash 0/1 "
+                                 "targets to [eps, 1-eps]) or clip predictions after training; do not trust a net "
+                                 "outside the domain it was trained on",
+                                 {"inside": inside, "beyond": beyond}))
+    return found

@@ -1,0 +1,119 @@
+"""`run_experiment`: target -> sample -> scale -> build -> train -> evaluate -> diagnose, in one call.
+
+Scores are in the target's original units, on a dense grid of its domain, so runs with different
+scalings compare fairly. Models are pooled by architecture: a new init, seed or learning rate
+reuses the pooled model and its compiled training loop instead of tracing a new one.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+import numpy as np
+
+from ._checks import check_int
+from .diagnostics import Diagnosis, diagnose, r2
+from .models import build_mlp, check_architecture, check_init, predict, reinitialize
+from .scaling import Scaler, get_scaler
+from .targets import Target, get_target
+from .training import Run, train
+
+_POOL: dict = {}
+
+
+def pooled_model(hidden, activation, output_activation, clip_range, init, seed):
+    """The pooled model of this architecture, reset to `build_mlp`'s starting weights for (init, seed)."""
+    key = check_architecture(hidden, activation, output_activation, clip_range)
+    if key not in _POOL:
+        hidden, activation, head, clip_range = key
+        _POOL[key] = build_mlp(hidden, activation, init, head, seed, clip_range)
+    else:
+        reinitialize(_POOL[key], init, seed)
+    return _POOL[key]
+
+
+def predict_original(model, x_scaler, y_scaler, x) -> np.ndarray:
+    """Predictions in original units: x scaled in, y scaling inverted out; NaN where the net is not finite."""
+    raw = predict(model, x_scaler.transform(x))
+    return y_scaler.inverse_transform(raw) if np.all(np.isfinite(raw)) else np.full_like(raw, np.nan)
+
+
+@dataclass
+class Experiment:
+    """One trained configuration: its data, scalers, run, R² on the domain grid, and diagnosis.
+
+    `predict` works in original units. `model` is a standalone copy with this experiment's final
+    weights (made on first use), so later experiments do not change it.
+    """
+
+    target: Target
+    config: dict
+    x_train: np.ndarray
+    y_train: np.ndarray
+    x_scaler: Scaler
+    y_scaler: Scaler
+    run: Run
+    weights: list
+    x_grid: np.ndarray
+    y_grid_pred: np.ndarray
+    r2: float
+    diagnosis: Diagnosis
+    _model: object = field(default=None, repr=False)
+
+    @property
+    def model(self):
+        if self._model is None:
+            c = self.config
+            self._model = build_mlp(c["hidden"], c["activation"], c["init"], c["output_activation"],
+                                    c["seed"], c["clip_range"])
+            self._model.set_weights(self.weights)
+        return self._model
+
+    @property
+    def diverged(self) -> bool:
+        return self.run.diverged
+
+    def predict(self, x) -> np.ndarray:
+        """Predictions for x in original units (x scaled in, the y scaling inverted out)."""
+        return predict_original(self.model, self.x_scaler, self.y_scaler, x)
+
+    def __repr__(self):
+        state = "diverged" if self.diverged else f"R²={self.r2:.3f}"
+        kinds = ", ".join(self.diagnosis.kinds) or "no findings"
+        return f"Experiment({self.target.name}, {state}, {self.run.steps_done} steps; {kinds})"
+
+
+def run_experiment(target="parabola", x_scale=None, y_scale=None, init=0.05, activation="elu",
+                   hidden=(20, 20, 20), steps=2000, lr=1e-3, batch_size=None, seed=0, n_train=1000,
+                   output_activation=None, clip_range=(0.0, 1.0), lr_decay=1.0, optimizer="adam",
+                   n_grid=1001, beyond=0.0) -> Experiment:
+    """Fit one configuration and score it.
+
+    x_scale / y_scale: None (raw), a number c (divide by c, as the source's x/100), 'minmax' or
+    'standardize'. The seed fixes the training sample, the initial weights and the shuffling.
+    beyond: also check overshoot this far outside the domain (a fraction of its width).
+
+    >>> exp = run_experiment("parabola", x_scale=100, y_scale="minmax", steps=2000)  # doctest: +SKIP
+    >>> exp.r2, exp.diagnosis.kinds                                                    # doctest: +SKIP
+    """
+    target = get_target(target)
+    hidden, activation, head, clip_range = check_architecture(hidden, activation, output_activation, clip_range)
+    init = check_init(init)
+    n_train, n_grid = check_int(n_train, "n_train", minimum=2), check_int(n_grid, "n_grid", minimum=2)
+    x_scaler, y_scaler = get_scaler(x_scale), get_scaler(y_scale)
+    x_train, y_train = target.sample(n_train, seed=seed)
+    xs, ys = x_scaler.fit_transform(x_train), y_scaler.fit_transform(y_train)
+
+    model = pooled_model(hidden, activation, head, clip_range, init, seed)
+    run = train(model, xs, ys, steps=steps, batch_size=batch_size, lr=lr, seed=seed, optimizer=optimizer,
+                lr_decay=lr_decay)
+
+    x_grid = target.grid(n_grid)
+    wide = x_scaler.transform(target.grid(n_grid, beyond)) if beyond > 0 else None
+    diagnosis = diagnose(model, xs, ys, run=run, x_beyond=wide)
+    y_grid_pred = predict_original(model, x_scaler, y_scaler, x_grid)
+    score = r2(target(x_grid), y_grid_pred)
+    config = dict(target=target.name, x_scale=x_scale, y_scale=y_scale, init=init, activation=activation,
+                  hidden=hidden, steps=steps, lr=lr, batch_size=batch_size, seed=seed, n_train=n_train,
+                  output_activation=head, clip_range=clip_range, lr_decay=lr_decay, optimizer=optimizer)
+    return Experiment(target, config, x_train, y_train, x_scaler, y_scaler, run, model.get_weights(),
+                      x_grid, y_grid_pred, score, diagnosis)

@@ -1,0 +1,142 @@
+"""`build_mlp`: the small Keras MLPs the collection studies, with the init scale and output head as knobs.
+
+`init` is the lesson's knob: a float is the std of `RandomNormal` (Keras' `'normal'` is 0.05, the
+source answer's fix is 0.5); a name such as `'glorot_uniform'` or `'he_normal'` scales with fan-in.
+"""
+from __future__ import annotations
+
+import numbers
+
+from . import _quiet  # noqa: F401  (quiet TensorFlow before Keras loads it)
+import keras
+import numpy as np
+
+from ._checks import check_choice, check_int, check_positive, check_seed
+
+ACTIVATIONS = ("elu", "relu", "leaky_relu", "sigmoid", "tanh", "selu", "softplus", "gelu", "silu", "linear")
+HEADS = ("linear", "sigmoid", "tanh", "clip")
+INIT_NAMES = ("normal", "uniform", "glorot_uniform", "glorot_normal", "he_uniform", "he_normal",
+              "lecun_uniform", "lecun_normal")
+
+
+@keras.saving.register_keras_serializable(package="approx_utils")
+class Clip(keras.layers.Layer):
+    """Clips its input to [lo, hi] inside the model.
+
+    The gradient through a clipped value is zero, so a sample whose prediction is clipped
+    teaches the layers below it nothing: that is the cost of clipping during training.
+    """
+
+    def __init__(self, lo: float = 0.0, hi: float = 1.0, **kwargs):
+        super().__init__(**kwargs)
+        if not (np.isfinite(lo) and np.isfinite(hi)) or hi <= lo:
+            raise ValueError(f"clip_range must be finite with lo < hi, got ({lo!r}, {hi!r})")
+        self.lo, self.hi = float(lo), float(hi)
+
+    def call(self, inputs):
+        return keras.ops.clip(inputs, self.lo, self.hi)
+
+    def get_config(self):
+        return {**super().get_config(), "lo": self.lo, "hi": self.hi}
+
+
+def check_init(init):
+    """A positive std or a known initializer name; returned unchanged."""
+    if isinstance(init, bool):
+        raise TypeError(f"init must be a std (float > 0) or an initializer name, got {init!r}")
+    if isinstance(init, numbers.Real):
+        return check_positive(init, "init")
+    if isinstance(init, str):
+        try:
+            keras.initializers.get(init)
+        except ValueError:
+            raise ValueError(f"unknown init {init!r}; give a std (float > 0) or a Keras initializer "
+                             f"name such as {', '.join(INIT_NAMES)}") from None
+        return init
+    raise TypeError(f"init must be a std (float > 0) or an initializer name, got {type(init).__name__}")
+
+
+def make_initializer(init, seed: int):
+    """A seeded kernel initializer: RandomNormal(std) for a float, the named one otherwise.
+
+    A seeded Keras initializer returns the same values on every call, which is what lets
+    `reinitialize` reproduce `build_mlp`'s starting weights exactly.
+    """
+    if isinstance(init, str):
+        base = keras.initializers.get(init)
+        config = base.get_config()
+        if "seed" in config:
+            config["seed"] = seed
+        return type(base).from_config(config)
+    return keras.initializers.RandomNormal(mean=0.0, stddev=float(init), seed=seed)
+
+
+def _layer_seed(seed: int, index: int) -> int:
+    # One initializer per layer, each with its own seed: a shared one gives every layer the same values.
+    return seed * 1000 + index
+
+
+def check_architecture(hidden, activation, output_activation, clip_range):
+    """Validated (hidden, activation, head, clip_range): the key that identifies a model's shape."""
+    if isinstance(hidden, numbers.Integral) and not isinstance(hidden, bool):
+        hidden = (hidden,)
+    if not isinstance(hidden, (tuple, list)) or not hidden:
+        raise TypeError(f"hidden must be a non-empty tuple of layer widths, got {hidden!r}")
+    hidden = tuple(check_int(w, "hidden width", minimum=1) for w in hidden)
+    check_choice(activation, "activation", ACTIVATIONS)
+    head = "linear" if output_activation is None else output_activation
+    check_choice(head, "output_activation", HEADS)
+    try:
+        lo, hi = (float(v) for v in clip_range)
+    except (TypeError, ValueError):
+        raise TypeError(f"clip_range must be a pair (lo, hi), got {clip_range!r}") from None
+    if not (np.isfinite(lo) and np.isfinite(hi)) or hi <= lo:
+        raise ValueError(f"clip_range must be finite with lo < hi, got {clip_range!r}")
+    return hidden, activation, head, (lo, hi)
+
+
+def build_mlp(hidden=(20, 20, 20), activation: str = "elu", init=0.05, output_activation=None,
+              seed: int = 0, clip_range=(0.0, 1.0)) -> keras.Sequential:
+    """A 1 -> hidden... -> 1 Keras MLP.
+
+    init: std of RandomNormal (float > 0) or an initializer name; biases start at zero.
+    output_activation: None/'linear' (unbounded), 'sigmoid', 'tanh', or 'clip' to `clip_range`.
+
+    >>> model = build_mlp(hidden=(20, 20), activation="elu", init=0.5, seed=1)
+    >>> model.output_shape
+    (None, 1)
+    """
+    hidden, activation, head, clip_range = check_architecture(hidden, activation, output_activation, clip_range)
+    init, seed = check_init(init), check_seed(seed)
+    layers = [keras.Input(shape=(1,))]
+    for i, width in enumerate(hidden):
+        layers.append(keras.layers.Dense(width, activation=activation,
+                                         kernel_initializer=make_initializer(init, _layer_seed(seed, i))))
+    out_act = head if head in ("sigmoid", "tanh") else None
+    layers.append(keras.layers.Dense(1, activation=out_act,
+                                     kernel_initializer=make_initializer(init, _layer_seed(seed, len(hidden)))))
+    if head == "clip":
+        layers.append(Clip(*clip_range))
+    return keras.Sequential(layers)
+
+
+def predict(model, x) -> np.ndarray:
+    """The model's outputs for 1-D inputs x, as a float64 1-D array (one eager call, no `model.predict` overhead)."""
+    column = np.asarray(x, np.float32).reshape(-1, 1)
+    return np.asarray(model(column), np.float64).ravel()
+
+
+def dense_layers(model) -> list:
+    """The model's Dense layers, input side first."""
+    return [layer for layer in model.layers if isinstance(layer, keras.layers.Dense)]
+
+
+def reinitialize(model, init=0.05, seed: int = 0) -> None:
+    """Reset a `build_mlp` model in place to the weights `build_mlp(..., init, seed)` starts from.
+
+    Reusing a model keeps its compiled training loop: no re-tracing when only init or seed change.
+    """
+    init, seed = check_init(init), check_seed(seed)
+    for i, layer in enumerate(dense_layers(model)):
+        layer.kernel.assign(make_initializer(init, _layer_seed(seed, i))(layer.kernel.shape))
+        layer.bias.assign(np.zeros(layer.bias.shape, dtype="float32"))

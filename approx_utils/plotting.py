@@ -1,0 +1,85 @@
+"""Plots that each answer one question: the fit, the loss curve, the layers' activations.
+
+Object-oriented matplotlib: every function draws on the `ax` (or `axes`) it is given, makes its own
+figure otherwise, and returns what it drew on. The same colours mean the same thing everywhere.
+"""
+from __future__ import annotations
+
+import matplotlib.pyplot as plt
+import numpy as np
+
+from .diagnostics import layer_states
+
+COLORS = {"target": "black", "prediction": "tab:orange", "data": "tab:blue", "band": "tab:green",
+          "outside": "0.92", "diverged": "tab:red"}
+
+
+def _axes(ax, figsize=(6, 3.5)):
+    if ax is None:
+        _, ax = plt.subplots(figsize=figsize, layout="constrained")
+    return ax
+
+
+def plot_fit(exp, ax=None, beyond: float = 0.0, title: str | None = None, max_points: int = 200):
+    """Target, prediction and training points in original units, with the target's range as a band.
+
+    beyond: also draw this far outside the domain (a fraction of its width), shaded, to show extrapolation.
+    """
+    ax = _axes(ax)
+    target = exp.target
+    x = target.grid(exp.x_grid.size, beyond) if beyond > 0 else exp.x_grid
+    y_true = target(x)
+    y_pred = exp.predict(x) if beyond > 0 else exp.y_grid_pred
+    lo, hi = float(np.min(target(exp.x_grid))), float(np.max(target(exp.x_grid)))
+    ax.axhspan(lo, hi, color=COLORS["band"], alpha=0.08, label="target's range")
+    if beyond > 0:
+        for a, b in ((x[0], target.domain[0]), (target.domain[1], x[-1])):
+            ax.axvspan(a, b, color=COLORS["outside"], zorder=0)
+    step = max(1, exp.x_train.size // max_points)
+    ax.scatter(exp.x_train[::step], exp.y_train[::step], s=8, color=COLORS["data"], alpha=0.5, label="training data")
+    ax.plot(x, y_true, color=COLORS["target"], lw=1.5, label=f"target {target.formula}")
+    if exp.diverged:
+        ax.text(0.5, 0.5, f"diverged at step {exp.run.diverged_at}", transform=ax.transAxes, ha="center",
+                color=COLORS["diverged"], fontsize=12)
+    else:
+        ax.plot(x, y_pred, color=COLORS["prediction"], lw=2, label="network")
+    ax.set_xlabel("x")
+    ax.set_ylabel("y")
+    ax.set_title(title or f"{target.name}: R² = {exp.r2:.3f} after {exp.run.steps_done} steps")
+    ax.legend(loc="best", fontsize=8)
+    return ax
+
+
+def plot_loss(run, ax=None, title: str | None = None):
+    """Training loss per step on a log scale; a diverged run is marked where it stopped."""
+    ax = _axes(ax)
+    loss = np.asarray(run.loss, np.float64)
+    steps = np.arange(1, loss.size + 1)
+    finite = np.isfinite(loss) & (loss > 0)
+    ax.plot(steps[finite], loss[finite], color=COLORS["prediction"], lw=1)
+    ax.set_yscale("log")
+    if run.diverged:
+        ax.axvline(run.diverged_at + 1, color=COLORS["diverged"], ls="--", label=f"diverged (step {run.diverged_at})")
+        ax.legend(loc="best", fontsize=8)
+    ax.set_xlabel("step")
+    ax.set_ylabel("training MSE (model units)")
+    ax.set_title(title or "loss")
+    return ax
+
+
+def plot_activations(model, x, axes=None, bins: int = 40):
+    """Per hidden layer: histograms of pre-activations (top row) and outputs (bottom row), flat share in the title."""
+    states = layer_states(model, x)[:-1]
+    if axes is None:
+        _, axes = plt.subplots(2, len(states), figsize=(3 * len(states), 4.5), layout="constrained", squeeze=False)
+    axes = np.asarray(axes).reshape(2, len(states))
+    for s, (ax_pre, ax_post) in zip(states, axes.T):
+        ax_pre.hist(s.pre.ravel(), bins=bins, color=COLORS["data"])
+        ax_pre.set_title(f"layer {s.index + 1} ({s.activation})\n{100 * s.saturated_fraction:.0f}% flat", fontsize=9)
+        ax_pre.set_xlabel("pre-activation z")
+        ax_post.hist(s.post.ravel(), bins=bins, color=COLORS["prediction"])
+        ax_post.set_xlabel("output a = f(z)")
+    axes[0, 0].set_ylabel("count")
+    axes[1, 0].set_ylabel("count")
+    return axes
+

@@ -1,0 +1,134 @@
+"""Scalers for x and y with scikit-learn's fit / transform / inverse_transform (fitted state ends in `_`).
+
+`get_scaler` turns the short specs the notebooks use into scalers: None -> identity,
+a number c -> divide by c (the source question's x/100), "minmax" -> [0, 1], "standardize".
+"""
+from __future__ import annotations
+
+import copy
+import numbers
+
+import numpy as np
+
+from ._checks import as_1d_array, check_positive
+
+SCALER_NAMES = ("identity", "minmax", "standardize")
+
+
+class Scaler:
+    """Base class: subclasses set their fitted state in `_fit` and map values in `_forward`/`_backward`."""
+
+    needs_fit = True
+
+    def fit(self, values) -> "Scaler":
+        """Learn the transform from `values` (finite, non-empty) and return self."""
+        self._fit(as_1d_array(values, "values"))
+        self.fitted_ = True
+        return self
+
+    def transform(self, values) -> np.ndarray:
+        self._check_fitted("transform")
+        return self._forward(as_1d_array(values, "values"))
+
+    def inverse_transform(self, values) -> np.ndarray:
+        self._check_fitted("inverse_transform")
+        return self._backward(as_1d_array(values, "values"))
+
+    def fit_transform(self, values) -> np.ndarray:
+        return self.fit(values).transform(values)
+
+    def _check_fitted(self, what: str) -> None:
+        if self.needs_fit and not getattr(self, "fitted_", False):
+            raise ValueError(f"{type(self).__name__}.{what} called before fit; call fit(values) first")
+
+    def _fit(self, values: np.ndarray) -> None:
+        pass
+
+
+class Identity(Scaler):
+    """Leaves values as they are."""
+
+    needs_fit = False
+
+    def _forward(self, v):
+        return v.copy()
+
+    _backward = _forward
+
+    def __repr__(self):
+        return "Identity()"
+
+
+class Divide(Scaler):
+    """Divides by a constant, as the source question's x / 100."""
+
+    needs_fit = False
+
+    def __init__(self, by: float):
+        self.by = check_positive(by, "by")
+
+    def _forward(self, v):
+        return v / self.by
+
+    def _backward(self, v):
+        return v * self.by
+
+    def __repr__(self):
+        return f"Divide({self.by:g})"
+
+
+class MinMax(Scaler):
+    """Maps the fitted [min, max] onto [lo, hi]."""
+
+    def __init__(self, lo: float = 0.0, hi: float = 1.0):
+        if not (np.isfinite(lo) and np.isfinite(hi)) or hi <= lo:
+            raise ValueError(f"MinMax needs finite lo < hi, got lo={lo!r}, hi={hi!r}")
+        self.lo, self.hi = float(lo), float(hi)
+
+    def _fit(self, v):
+        self.min_, self.max_ = float(v.min()), float(v.max())
+        if self.max_ == self.min_:
+            raise ValueError(f"values are constant ({self.min_:g}): MinMax cannot scale a zero range")
+
+    def _forward(self, v):
+        return self.lo + (v - self.min_) * (self.hi - self.lo) / (self.max_ - self.min_)
+
+    def _backward(self, v):
+        return self.min_ + (v - self.lo) * (self.max_ - self.min_) / (self.hi - self.lo)
+
+    def __repr__(self):
+        return f"MinMax({self.lo:g}, {self.hi:g})"
+
+
+class Standardize(Scaler):
+    """Subtracts the fitted mean and divides by the fitted standard deviation."""
+
+    def _fit(self, v):
+        self.mean_, self.std_ = float(v.mean()), float(v.std())
+        if self.std_ == 0:
+            raise ValueError(f"values are constant ({self.mean_:g}): Standardize cannot scale a zero spread")
+
+    def _forward(self, v):
+        return (v - self.mean_) / self.std_
+
+    def _backward(self, v):
+        return v * self.std_ + self.mean_
+
+    def __repr__(self):
+        return "Standardize()"
+
+
+def get_scaler(spec) -> Scaler:
+    """A new, unfitted scaler from a spec: None/'identity', a number c (divide by c), 'minmax', 'standardize'."""
+    if spec is None:
+        return Identity()
+    if isinstance(spec, Scaler):
+        return copy.deepcopy(spec)
+    if isinstance(spec, numbers.Real) and not isinstance(spec, bool):
+        return Divide(check_positive(spec, "scale"))
+    if isinstance(spec, str):
+        makers = {"identity": Identity, "none": Identity, "minmax": MinMax, "standardize": Standardize}
+        if spec in makers:
+            return makers[spec]()
+        raise ValueError(f"unknown scale {spec!r}; choose None, a number to divide by, or one of {', '.join(SCALER_NAMES)}")
+    raise TypeError(f"scale must be None, a number, a name or a Scaler, got {type(spec).__name__}")

@@ -1,0 +1,130 @@
+import keras
+import numpy as np
+import pytest
+
+import approx_utils as au
+
+
+def max_diff(a, b):
+    return max(float(np.max(np.abs(p - q))) for p, q in zip(a, b))
+
+
+def test_train_is_the_same_algorithm_as_model_fit(scaled_relu):
+    """20 full-batch Adam steps with `train` and with `model.fit` from the same weights agree to 1e-5."""
+    x, y = scaled_relu
+    ours, theirs = au.build_mlp(init="normal", seed=3), au.build_mlp(init="normal", seed=3)
+    run = au.train(ours, x, y, steps=20, lr=1e-2)
+    theirs.compile(optimizer=keras.optimizers.Adam(learning_rate=1e-2), loss="mse")
+    theirs.fit(x.reshape(-1, 1), y.reshape(-1, 1), batch_size=x.size, epochs=20, shuffle=False, verbose=0)
+    assert run.steps_done == 20 and not run.diverged
+    assert max_diff(ours.get_weights(), theirs.get_weights()) < 1e-5
+    assert max_diff(ours.get_weights(), au.build_mlp(init="normal", seed=3).get_weights()) > 1e-3
+
+
+@pytest.mark.parametrize("batch_size", [None, 32])
+def test_same_seed_same_numbers(scaled_relu, batch_size):
+    x, y = scaled_relu
+    results = []
+    for _ in range(2):
+        m = au.build_mlp(seed=0)
+        run = au.train(m, x, y, steps=150, batch_size=batch_size, seed=5)
+        results.append((run.loss, m.get_weights()))
+    np.testing.assert_array_equal(results[0][0], results[1][0])
+    assert max_diff(results[0][1], results[1][1]) == 0
+
+
+def test_minibatch_shuffles_every_epoch_and_learns(scaled_relu):
+    x, y = scaled_relu
+    m = au.build_mlp(seed=0, init="glorot_uniform")
+    run = au.train(m, x, y, steps=700, batch_size=32, lr=3e-3, seed=1)
+    assert run.loss.size == 700 and run.batch_size == 32
+    assert np.mean(run.loss[-50:]) < 0.05 * np.mean(run.loss[:10])
+    m2 = au.build_mlp(seed=0, init="glorot_uniform")
+    other = au.train(m2, x, y, steps=700, batch_size=32, lr=3e-3, seed=2)
+    assert not np.array_equal(run.loss, other.loss)  # the seed changes the shuffling
+
+
+def test_chunked_runs_equal_one_run_including_the_lr_schedule(scaled_relu):
+    x, y = scaled_relu
+    kw = dict(lr=1e-2, lr_decay=0.1, batch_size=32, seed=4)
+    whole = au.build_mlp(seed=2)
+    au.train(whole, x, y, steps=100, **kw)
+    parts = au.build_mlp(seed=2)
+    trainer = au.Trainer.for_model(parts)
+    trainer.reset()
+    for k in range(4):
+        trainer.run(x, y, 25, start=25 * k, total=100, **kw)
+    assert max_diff(whole.get_weights(), parts.get_weights()) == 0
+
+
+def test_lr_decay_changes_the_run(scaled_relu):
+    x, y = scaled_relu
+    a, b = au.build_mlp(seed=0), au.build_mlp(seed=0)
+    ra = au.train(a, x, y, steps=50, lr=1e-2)
+    rb = au.train(b, x, y, steps=50, lr=1e-2, lr_decay=0.01)
+    assert ra.loss[0] == rb.loss[0] and not np.array_equal(ra.loss, rb.loss)
+
+
+def test_a_diverging_run_is_a_result_not_a_crash(scaled_relu):
+    x, y = scaled_relu
+    m = au.build_mlp(seed=0, init=5.0, activation="relu")
+    run = au.train(m, x * 100, y * 1e6, steps=500, lr=1e3, optimizer="sgd")
+    assert run.diverged and run.diverged_at is not None
+    assert run.steps_done == run.diverged_at + 1 < 500
+    assert not np.isfinite(run.loss[-1]) and np.all(np.isfinite(run.loss[:-1]))
+    assert "diverged" in repr(run)
+
+
+def test_new_settings_do_not_retrace(scaled_relu):
+    x, y = scaled_relu
+    m = au.build_mlp(seed=0)
+    au.train(m, x, y, steps=5)
+    loop = au.Trainer.for_model(m)._loops[(True, False)]
+    before = loop.experimental_get_tracing_count()
+    au.reinitialize(m, init=0.5, seed=3)
+    au.train(m, x[:150], y[:150], steps=17, lr=0.3, seed=9)
+    assert loop.experimental_get_tracing_count() == before
+
+
+def test_a_fresh_train_resets_the_optimizer(scaled_relu):
+    x, y = scaled_relu
+    m = au.build_mlp(seed=0)
+    first = au.train(m, x, y, steps=30)
+    au.reinitialize(m, seed=0)
+    again = au.train(m, x, y, steps=30)
+    np.testing.assert_array_equal(first.loss, again.loss)
+
+
+@pytest.mark.parametrize("kwargs, err, name", [
+    (dict(steps=0), ValueError, "steps"),
+    (dict(steps=2.5), TypeError, "steps"),
+    (dict(lr=0.0), ValueError, "lr"),
+    (dict(lr=-1e-3), ValueError, "lr"),
+    (dict(lr=float("inf")), ValueError, "lr"),
+    (dict(lr_decay=1.5), ValueError, "lr_decay"),
+    (dict(batch_size=0), ValueError, "batch_size"),
+    (dict(seed=-3), ValueError, "seed"),
+    (dict(optimizer="lbfgs"), ValueError, "optimizer"),
+])
+def test_bad_training_arguments_name_the_parameter(scaled_relu, kwargs, err, name):
+    x, y = scaled_relu
+    with pytest.raises(err, match=name):
+        au.train(au.build_mlp(hidden=(3,)), x, y, **{"steps": 5, **kwargs})
+
+
+@pytest.mark.parametrize("x, y, err, name", [
+    (np.array([1.0, np.nan]), np.array([1.0, 2.0]), ValueError, "x"),
+    (np.array([1.0, 2.0]), np.array([np.inf, 2.0]), ValueError, "y"),
+    (np.array([]), np.array([]), ValueError, "x"),
+    (np.arange(3.0), np.arange(4.0), ValueError, "same length"),
+    (np.ones((3, 2)), np.ones(3), ValueError, "x"),
+    ("abc", np.ones(3), TypeError, "x"),
+])
+def test_bad_data_is_rejected_before_training(x, y, err, name):
+    with pytest.raises(err, match=name):
+        au.train(au.build_mlp(hidden=(3,)), x, y, steps=5)
+
+
+def test_train_needs_a_keras_model(scaled_relu):
+    with pytest.raises(TypeError, match="model"):
+        au.train("net", *scaled_relu, steps=5)
