@@ -50,12 +50,12 @@ def check_seed(seed) -> int:
     return check_int(seed, "seed", minimum=0)
 
 
-def check_positive(value, name: str) -> float:
-    """A finite number > 0."""
+def check_positive(value, name: str, allow_zero: bool = False) -> float:
+    """A finite number > 0 (>= 0 with allow_zero)."""
     if isinstance(value, bool) or not isinstance(value, numbers.Real):
         raise TypeError(f"{name} must be a number, got {value!r}")
-    if not np.isfinite(value) or value <= 0:
-        raise ValueError(f"{name} must be a finite number > 0, got {value!r}")
+    if not np.isfinite(value) or value < 0 or (value == 0 and not allow_zero):
+        raise ValueError(f"{name} must be a finite number {'>=' if allow_zero else '>'} 0, got {value!r}")
     return float(value)
 
 

@@ -10,7 +10,7 @@ from dataclasses import dataclass, field
 
 import numpy as np
 
-from ._checks import check_int
+from ._checks import check_int, check_positive
 from .diagnostics import Diagnosis, diagnose, r2
 from .models import build_mlp, check_architecture, check_init, predict, reinitialize
 from .scaling import Scaler, get_scaler
@@ -99,6 +99,7 @@ def run_experiment(target="parabola", x_scale=None, y_scale=None, init=0.05, act
     hidden, activation, head, clip_range = check_architecture(hidden, activation, output_activation, clip_range)
     init = check_init(init)
     n_train, n_grid = check_int(n_train, "n_train", minimum=2), check_int(n_grid, "n_grid", minimum=2)
+    beyond = check_positive(beyond, "beyond", allow_zero=True)
     x_scaler, y_scaler = get_scaler(x_scale), get_scaler(y_scale)
     x_train, y_train = target.sample(n_train, seed=seed)
     xs, ys = x_scaler.fit_transform(x_train), y_scaler.fit_transform(y_train)

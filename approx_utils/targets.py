@@ -10,7 +10,7 @@ from typing import Callable
 
 import numpy as np
 
-from ._checks import as_1d_array, check_int, check_seed
+from ._checks import as_1d_array, check_int, check_positive, check_seed
 
 
 @dataclass(frozen=True)
@@ -42,8 +42,7 @@ class Target:
     def grid(self, n: int = 1001, beyond: float = 0.0) -> np.ndarray:
         """Evenly spaced x over the domain, widened by `beyond` times its width on each side."""
         n = check_int(n, "n", minimum=2)
-        if not np.isfinite(beyond) or beyond < 0:
-            raise ValueError(f"beyond must be a finite number >= 0, got {beyond!r}")
+        beyond = check_positive(beyond, "beyond", allow_zero=True)
         lo, hi = self.domain
         pad = beyond * (hi - lo)
         return np.linspace(lo - pad, hi + pad, n)

@@ -1,0 +1,61 @@
+import numpy as np
+import pytest
+
+import approx_utils as au
+
+
+def test_scores_and_predictions_are_in_original_units():
+    exp = au.run_experiment("parabola", x_scale=100, y_scale="minmax", init="glorot_uniform", lr=1e-2,
+                            steps=1500, n_train=300, seed=1)
+    assert exp.r2 > 0.95
+    x = np.array([10.0, 50.0, 90.0])
+    pred = exp.predict(x)
+    np.testing.assert_allclose(pred, (x - 50) ** 2, atol=0.1 * 1600)
+    np.testing.assert_allclose(exp.predict(exp.x_grid), exp.y_grid_pred, rtol=1e-5, atol=1e-3)
+    assert exp.r2 == pytest.approx(au.r2(exp.target(exp.x_grid), exp.y_grid_pred))
+
+
+def test_same_config_same_numbers_and_a_later_run_does_not_change_an_earlier_one():
+    kw = dict(target="indicator", x_scale=100, init=0.5, steps=300, n_train=200)
+    first = au.run_experiment(seed=0, **kw)
+    first_pred = first.predict(first.x_grid)
+    au.run_experiment(seed=1, **kw)  # same architecture: reuses the pooled model
+    again = au.run_experiment(seed=0, **kw)
+    assert again.r2 == first.r2
+    np.testing.assert_array_equal(first.predict(first.x_grid), first_pred)
+    for p, q in zip(first.model.get_weights(), again.weights):
+        np.testing.assert_array_equal(p, q)
+
+
+def test_a_diverging_experiment_is_reported_not_raised():
+    exp = au.run_experiment("parabola", init=5.0, lr=10.0, steps=200, n_train=100, optimizer="sgd")
+    assert exp.diverged and exp.r2 == float("-inf")
+    assert exp.diagnosis.kinds == ["diverged"]
+    assert np.all(np.isnan(exp.y_grid_pred))
+    assert "diverged" in repr(exp)
+
+
+def test_the_config_is_recorded():
+    exp = au.run_experiment("abs", steps=10, n_train=50, hidden=(5,), activation="tanh", lr_decay=0.5)
+    assert exp.config["hidden"] == (5,) and exp.config["activation"] == "tanh" and exp.config["lr_decay"] == 0.5
+    assert exp.run.steps_done == 10 and exp.x_train.size == 50
+
+
+@pytest.mark.parametrize("kwargs, err, name", [
+    (dict(target="cubic"), ValueError, "target"),
+    (dict(x_scale="log"), ValueError, "scale"),
+    (dict(y_scale=-1), ValueError, "scale"),
+    (dict(init=-0.1), ValueError, "init"),
+    (dict(activation="step"), ValueError, "activation"),
+    (dict(hidden=[]), TypeError, "hidden"),
+    (dict(steps=0), ValueError, "steps"),
+    (dict(lr=0), ValueError, "lr"),
+    (dict(batch_size=-32), ValueError, "batch_size"),
+    (dict(seed=1.5), TypeError, "seed"),
+    (dict(n_train=1), ValueError, "n_train"),
+    (dict(output_activation="relu"), ValueError, "output_activation"),
+    (dict(beyond=-1.0), ValueError, "beyond"),
+])
+def test_bad_arguments_name_the_parameter(kwargs, err, name):
+    with pytest.raises(err, match=name):
+        au.run_experiment(**{"steps": 5, "n_train": 20, **kwargs})

@@ -1,0 +1,38 @@
+import matplotlib.pyplot as plt
+import numpy as np
+import pytest
+
+import approx_utils as au
+
+
+@pytest.fixture(scope="module")
+def exp():
+    return au.run_experiment("indicator", x_scale=100, init=0.5, steps=200, n_train=100)
+
+
+def test_fit_plot_draws_target_prediction_data_and_band(exp):
+    fig, ax = plt.subplots()
+    assert au.plot_fit(exp, ax=ax) is ax
+    labels = [line.get_label() for line in ax.get_lines()]
+    assert any(lbl.startswith("target") for lbl in labels) and "network" in labels
+    pred = next(line for line in ax.get_lines() if line.get_label() == "network")
+    np.testing.assert_allclose(pred.get_ydata(), exp.y_grid_pred)
+    assert ax.get_xlabel() == "x" and ax.get_ylabel() == "y" and "R²" in ax.get_title()
+
+
+def test_fit_plot_beyond_the_domain_extends_the_x_range(exp):
+    ax = au.plot_fit(exp, beyond=0.5)
+    pred = next(line for line in ax.get_lines() if line.get_label() == "network")
+    assert pred.get_xdata()[0] == -50 and pred.get_xdata()[-1] == 150
+
+
+def test_loss_plot_is_log_scale_and_marks_divergence():
+    ax = au.plot_loss(au.run_experiment("parabola", init=5.0, lr=10.0, steps=50, n_train=50, optimizer="sgd").run)
+    assert ax.get_yscale() == "log" and "diverged" in ax.get_legend().get_texts()[0].get_text()
+    assert ax.get_xlabel() == "step"
+
+
+def test_activation_histograms_one_column_per_hidden_layer(exp):
+    axes = au.plot_activations(exp.model, exp.x_scaler.transform(exp.x_train))
+    assert axes.shape == (2, 3)
+    assert "flat" in axes[0, 0].get_title() and axes[1, 0].get_xlabel().startswith("output")
