@@ -8,5 +8,5 @@ from .scaling import Divide, Identity, MinMax, Scaler, Standardize, get_scaler
 from .models import ACTIVATIONS, HEADS, Clip, build_mlp, reinitialize
 from .training import Run, Trainer, train
 from .diagnostics import KINDS, Diagnosis, Finding, dead_units, diagnose, gradient_norms, overshoot, r2, saturation
-from .experiments import Experiment, run_experiment
+from .experiments import Experiment, iterate_experiment, run_experiment
 from .plotting import COLORS, plot_activations, plot_fit, plot_loss

@@ -66,3 +66,14 @@ def check_choice(value, name: str, choices) -> str:
     if value not in choices:
         raise ValueError(f"unknown {name} {value!r}; choose one of {', '.join(map(repr, choices))}")
     return value
+
+
+def check_range(value, name: str) -> tuple[float, float]:
+    """A pair (lo, hi) of finite numbers with lo < hi."""
+    try:
+        lo, hi = (float(v) for v in value)
+    except (TypeError, ValueError):
+        raise TypeError(f"{name} must be a pair (lo, hi) of numbers, got {value!r}") from None
+    if not (np.isfinite(lo) and np.isfinite(hi)) or hi <= lo:
+        raise ValueError(f"{name} must be finite with lo < hi, got {value!r}")
+    return lo, hi

@@ -10,12 +10,12 @@ from dataclasses import dataclass, field
 
 import numpy as np
 
-from ._checks import check_int, check_positive
+from ._checks import check_int, check_positive, check_range
 from .diagnostics import Diagnosis, diagnose, r2
 from .models import build_mlp, check_architecture, check_init, predict, reinitialize
 from .scaling import Scaler, get_scaler
 from .targets import Target, get_target
-from .training import Run, train
+from .training import Run, Trainer, check_schedule
 
 _POOL: dict = {}
 
@@ -31,10 +31,16 @@ def pooled_model(hidden, activation, output_activation, clip_range, init, seed):
     return _POOL[key]
 
 
-def predict_original(model, x_scaler, y_scaler, x) -> np.ndarray:
-    """Predictions in original units: x scaled in, y scaling inverted out; NaN where the net is not finite."""
+def predict_original(model, x_scaler, y_scaler, x, post_clip=None) -> np.ndarray:
+    """Predictions in original units: x scaled in, y scaling inverted out, then clipped to post_clip if given.
+
+    NaN everywhere if the net's outputs are not finite (a diverged run).
+    """
     raw = predict(model, x_scaler.transform(x))
-    return y_scaler.inverse_transform(raw) if np.all(np.isfinite(raw)) else np.full_like(raw, np.nan)
+    if not np.all(np.isfinite(raw)):
+        return np.full_like(raw, np.nan)
+    y = y_scaler.inverse_transform(raw)
+    return y if post_clip is None else np.clip(y, *post_clip)
 
 
 @dataclass
@@ -74,7 +80,7 @@ class Experiment:
 
     def predict(self, x) -> np.ndarray:
         """Predictions for x in original units (x scaled in, the y scaling inverted out)."""
-        return predict_original(self.model, self.x_scaler, self.y_scaler, x)
+        return predict_original(self.model, self.x_scaler, self.y_scaler, x, self.config["post_clip"])
 
     def __repr__(self):
         state = "diverged" if self.diverged else f"R²={self.r2:.3f}"
@@ -84,37 +90,64 @@ class Experiment:
 
 def run_experiment(target="parabola", x_scale=None, y_scale=None, init=0.05, activation="elu",
                    hidden=(20, 20, 20), steps=2000, lr=1e-3, batch_size=None, seed=0, n_train=1000,
-                   output_activation=None, clip_range=(0.0, 1.0), lr_decay=1.0, optimizer="adam",
-                   n_grid=1001, beyond=0.0) -> Experiment:
+                   **options) -> Experiment:
     """Fit one configuration and score it.
 
     x_scale / y_scale: None (raw), a number c (divide by c, as the source's x/100), 'minmax' or
     'standardize'. The seed fixes the training sample, the initial weights and the shuffling.
-    beyond: also check overshoot this far outside the domain (a fraction of its width).
+    Further options: output_activation, clip_range, post_clip (clip predictions after training to
+    (lo, hi), in original units), lr_decay, optimizer, n_grid, beyond (also check overshoot this far
+    outside the domain, as a fraction of its width).
 
     >>> exp = run_experiment("parabola", x_scale=100, y_scale="minmax", steps=2000)  # doctest: +SKIP
     >>> exp.r2, exp.diagnosis.kinds                                                    # doctest: +SKIP
     """
+    for exp in iterate_experiment(target, x_scale, y_scale, init, activation, hidden, steps, lr, batch_size,
+                                  seed, n_train, **options):
+        pass
+    return exp
+
+
+def iterate_experiment(target="parabola", x_scale=None, y_scale=None, init=0.05, activation="elu",
+                       hidden=(20, 20, 20), steps=2000, lr=1e-3, batch_size=None, seed=0, n_train=1000,
+                       output_activation=None, clip_range=(0.0, 1.0), post_clip=None, lr_decay=1.0,
+                       optimizer="adam", n_grid=1001, beyond=0.0, every=None):
+    """`run_experiment`, yielding the scored Experiment after every `every` steps (all at once if None).
+
+    The chunks train exactly as one run does (same weights at the end), so live training shows the
+    real run. A diverged chunk is the last one.
+    """
     target = get_target(target)
     hidden, activation, head, clip_range = check_architecture(hidden, activation, output_activation, clip_range)
     init = check_init(init)
+    steps, lr, lr_decay, batch_size, seed = check_schedule(steps, lr, lr_decay, batch_size, seed)
     n_train, n_grid = check_int(n_train, "n_train", minimum=2), check_int(n_grid, "n_grid", minimum=2)
     beyond = check_positive(beyond, "beyond", allow_zero=True)
+    every = steps if every is None else check_int(every, "every", minimum=1)
+    if post_clip is not None:
+        post_clip = check_range(post_clip, "post_clip")
     x_scaler, y_scaler = get_scaler(x_scale), get_scaler(y_scale)
     x_train, y_train = target.sample(n_train, seed=seed)
     xs, ys = x_scaler.fit_transform(x_train), y_scaler.fit_transform(y_train)
-
-    model = pooled_model(hidden, activation, head, clip_range, init, seed)
-    run = train(model, xs, ys, steps=steps, batch_size=batch_size, lr=lr, seed=seed, optimizer=optimizer,
-                lr_decay=lr_decay)
-
-    x_grid = target.grid(n_grid)
-    wide = x_scaler.transform(target.grid(n_grid, beyond)) if beyond > 0 else None
-    diagnosis = diagnose(model, xs, ys, run=run, x_beyond=wide)
-    y_grid_pred = predict_original(model, x_scaler, y_scaler, x_grid)
-    score = r2(target(x_grid), y_grid_pred)
     config = dict(target=target.name, x_scale=x_scale, y_scale=y_scale, init=init, activation=activation,
                   hidden=hidden, steps=steps, lr=lr, batch_size=batch_size, seed=seed, n_train=n_train,
-                  output_activation=head, clip_range=clip_range, lr_decay=lr_decay, optimizer=optimizer)
-    return Experiment(target, config, x_train, y_train, x_scaler, y_scaler, run, model.get_weights(),
-                      x_grid, y_grid_pred, score, diagnosis)
+                  output_activation=head, clip_range=clip_range, post_clip=post_clip, lr_decay=lr_decay,
+                  optimizer=optimizer)
+
+    model = pooled_model(hidden, activation, head, clip_range, init, seed)
+    trainer = Trainer.for_model(model, optimizer)
+    trainer.reset()
+    x_grid = target.grid(n_grid)
+    y_grid = target(x_grid)
+    wide = x_scaler.transform(target.grid(n_grid, beyond)) if beyond > 0 else None
+    runs = []
+    for start in range(0, steps, every):
+        runs.append(trainer.run(xs, ys, min(every, steps - start), lr=lr, lr_decay=lr_decay, batch_size=batch_size,
+                                seed=seed, start=start, total=steps))
+        run = Run.join(runs)
+        diagnosis = diagnose(model, xs, ys, run=run, x_beyond=wide)
+        y_grid_pred = predict_original(model, x_scaler, y_scaler, x_grid, post_clip)
+        yield Experiment(target, config, x_train, y_train, x_scaler, y_scaler, run, model.get_weights(),
+                         x_grid, y_grid_pred, r2(y_grid, y_grid_pred), diagnosis)
+        if run.diverged:
+            return

@@ -11,7 +11,7 @@ from . import _quiet  # noqa: F401  (quiet TensorFlow before Keras loads it)
 import keras
 import numpy as np
 
-from ._checks import check_choice, check_int, check_positive, check_seed
+from ._checks import check_choice, check_int, check_positive, check_range, check_seed
 
 ACTIVATIONS = ("elu", "relu", "leaky_relu", "sigmoid", "tanh", "selu", "softplus", "gelu", "silu", "linear")
 HEADS = ("linear", "sigmoid", "tanh", "clip")
@@ -29,9 +29,7 @@ class Clip(keras.layers.Layer):
 
     def __init__(self, lo: float = 0.0, hi: float = 1.0, **kwargs):
         super().__init__(**kwargs)
-        if not (np.isfinite(lo) and np.isfinite(hi)) or hi <= lo:
-            raise ValueError(f"clip_range must be finite with lo < hi, got ({lo!r}, {hi!r})")
-        self.lo, self.hi = float(lo), float(hi)
+        self.lo, self.hi = check_range((lo, hi), "clip_range")
 
     def call(self, inputs):
         return keras.ops.clip(inputs, self.lo, self.hi)
@@ -86,13 +84,7 @@ def check_architecture(hidden, activation, output_activation, clip_range):
     check_choice(activation, "activation", ACTIVATIONS)
     head = "linear" if output_activation is None else output_activation
     check_choice(head, "output_activation", HEADS)
-    try:
-        lo, hi = (float(v) for v in clip_range)
-    except (TypeError, ValueError):
-        raise TypeError(f"clip_range must be a pair (lo, hi), got {clip_range!r}") from None
-    if not (np.isfinite(lo) and np.isfinite(hi)) or hi <= lo:
-        raise ValueError(f"clip_range must be finite with lo < hi, got {clip_range!r}")
-    return hidden, activation, head, (lo, hi)
+    return hidden, activation, head, check_range(clip_range, "clip_range")
 
 
 def build_mlp(hidden=(20, 20, 20), activation: str = "elu", init=0.05, output_activation=None,

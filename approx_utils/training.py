@@ -44,6 +44,14 @@ class Run:
     def final_loss(self) -> float:
         return float(self.loss[-1]) if self.loss.size else float("nan")
 
+    @classmethod
+    def join(cls, runs: list["Run"]) -> "Run":
+        """Consecutive runs (the chunks of one live-trained run) as one run."""
+        last = runs[-1]
+        return cls(loss=np.concatenate([r.loss for r in runs]), steps=sum(r.steps for r in runs),
+                   diverged=last.diverged, diverged_at=last.diverged_at, seconds=sum(r.seconds for r in runs),
+                   lr=last.lr, lr_decay=last.lr_decay, batch_size=last.batch_size, optimizer=last.optimizer)
+
     def __repr__(self):
         state = f"diverged at step {self.diverged_at}" if self.diverged else f"final loss {self.final_loss:.4g}"
         return f"Run({self.steps_done}/{self.steps} steps, {state}, {self.seconds:.2f} s)"
@@ -51,6 +59,18 @@ class Run:
 
 def _as_column(values) -> tf.Tensor:
     return tf.constant(np.asarray(values, dtype=np.float32).reshape(-1, 1))
+
+
+def check_schedule(steps, lr, lr_decay, batch_size, seed):
+    """Validated (steps, lr, lr_decay, batch_size, seed) for a training run."""
+    steps = check_int(steps, "steps", minimum=1)
+    lr = check_positive(lr, "lr")
+    lr_decay = check_positive(lr_decay, "lr_decay")
+    if lr_decay > 1:
+        raise ValueError(f"lr_decay is the final lr as a fraction of lr, in (0, 1]; got {lr_decay}")
+    if batch_size is not None:
+        batch_size = check_int(batch_size, "batch_size", minimum=1)
+    return steps, lr, lr_decay, batch_size, check_seed(seed)
 
 
 class Trainer:
@@ -134,14 +154,7 @@ class Trainer:
         start/total place these steps inside a longer run (for the lr schedule and the shuffling).
         """
         x, y = check_pair(x, y)
-        steps = check_int(steps, "steps", minimum=1)
-        lr = check_positive(lr, "lr")
-        lr_decay = check_positive(lr_decay, "lr_decay")
-        if lr_decay > 1:
-            raise ValueError(f"lr_decay is the final lr as a fraction of lr, in (0, 1]; got {lr_decay}")
-        if batch_size is not None:
-            batch_size = check_int(batch_size, "batch_size", minimum=1)
-        seed = check_seed(seed)
+        steps, lr, lr_decay, batch_size, seed = check_schedule(steps, lr, lr_decay, batch_size, seed)
         start = check_int(start, "start", minimum=0)
         total = start + steps if total is None else check_int(total, "total", minimum=start + steps)
         full = batch_size is None or batch_size >= x.size

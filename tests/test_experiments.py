@@ -55,7 +55,31 @@ def test_the_config_is_recorded():
     (dict(n_train=1), ValueError, "n_train"),
     (dict(output_activation="relu"), ValueError, "output_activation"),
     (dict(beyond=-1.0), ValueError, "beyond"),
+    (dict(post_clip=(1, 0)), ValueError, "post_clip"),
+    (dict(post_clip="0-1"), TypeError, "post_clip"),
+    (dict(lr_decay=2.0), ValueError, "lr_decay"),
 ])
 def test_bad_arguments_name_the_parameter(kwargs, err, name):
     with pytest.raises(err, match=name):
         au.run_experiment(**{"steps": 5, "n_train": 20, **kwargs})
+
+
+def test_live_iteration_ends_where_one_run_ends():
+    kw = dict(target="sine", x_scale="standardize", init="glorot_uniform", lr=1e-2, steps=120, n_train=100,
+              batch_size=32, lr_decay=0.5)
+    chunks = list(au.iterate_experiment(every=50, **kw))
+    assert [c.run.steps_done for c in chunks] == [50, 100, 120]
+    whole = au.run_experiment(**kw)
+    assert chunks[-1].r2 == whole.r2
+    np.testing.assert_array_equal(chunks[-1].run.loss, whole.run.loss)
+
+
+def test_post_clip_bounds_predictions_in_original_units():
+    kw = dict(target="indicator", x_scale="minmax", init="glorot_uniform", lr=1e-2, steps=600, n_train=200)
+    raw = au.run_experiment(**kw)
+    clipped = au.run_experiment(post_clip=(0, 1), **kw)
+    assert raw.y_grid_pred.max() > 1 or raw.y_grid_pred.min() < 0
+    assert clipped.y_grid_pred.min() >= 0 and clipped.y_grid_pred.max() <= 1
+    np.testing.assert_array_equal(clipped.y_grid_pred, np.clip(raw.y_grid_pred, 0, 1))
+    assert clipped.r2 >= raw.r2
+    assert clipped.predict([-50.0, 150.0]).max() <= 1
