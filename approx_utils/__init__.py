@@ -10,3 +10,4 @@ from .training import Run, Trainer, train
 from .diagnostics import KINDS, Diagnosis, Finding, dead_units, diagnose, gradient_norms, overshoot, r2, saturation
 from .experiments import Experiment, iterate_experiment, run_experiment
 from .plotting import COLORS, plot_activations, plot_fit, plot_loss
+from .widgets import Explorer, overshoot_explorer, saturation_explorer, scaling_explorer, workbench

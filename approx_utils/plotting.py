@@ -20,10 +20,12 @@ def _axes(ax, figsize=(6, 3.5)):
     return ax
 
 
-def plot_fit(exp, ax=None, beyond: float = 0.0, title: str | None = None, max_points: int = 200):
+def plot_fit(exp, ax=None, beyond: float = 0.0, title: str | None = None, max_points: int = 200,
+             legend_loc: str = "best"):
     """Target, prediction and training points in original units, with the target's range as a band.
 
     beyond: also draw this far outside the domain (a fraction of its width), shaded, to show extrapolation.
+    legend_loc: a fixed place ("upper left") redraws faster than "best", which searches for room.
     """
     ax = _axes(ax)
     target = exp.target
@@ -46,7 +48,7 @@ def plot_fit(exp, ax=None, beyond: float = 0.0, title: str | None = None, max_po
     ax.set_xlabel("x")
     ax.set_ylabel("y")
     ax.set_title(title or f"{target.name}: R² = {exp.r2:.3f} after {exp.run.steps_done} steps")
-    ax.legend(loc="best", fontsize=8)
+    ax.legend(loc=legend_loc, fontsize=8)
     return ax
 
 

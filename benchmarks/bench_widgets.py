@@ -1,0 +1,42 @@
+"""How fast a slider answers: from setting a control's value to the redrawn figure, headless.
+
+The scaling-and-init explorer (the source question's lab) at its default size: the first move
+after the explorer is built, then the median over distinct further moves (no cache hits).
+Last line: slider_p50_s=<x> first_move_s=<y>   (targets on the 2-core machine: x <= 0.5, y <= 3)
+Run: `.venv/bin/python benchmarks/bench_widgets.py`.
+"""
+from __future__ import annotations
+
+import statistics
+import time
+
+import approx_utils as au
+
+MOVES = [("init", 0.1), ("lr", 3e-3), ("scale_y", True), ("init", 0.3), ("lr", 1e-2), ("target", "indicator"),
+         ("init", 1.0), ("scale_x", False), ("lr", 3e-4), ("target", "relu_shift"), ("init", 0.02),
+         ("scale_y", False)]
+
+
+def move(explorer, name, value) -> float:
+    t0 = time.perf_counter()
+    explorer.controls[name].value = value  # runs the callback synchronously without a browser
+    return time.perf_counter() - t0
+
+
+def main() -> None:
+    t0 = time.perf_counter()
+    lab = au.scaling_explorer()
+    print(f"built the explorer (first run, tracing included) in {time.perf_counter() - t0:.2f} s")
+    first = move(lab, "init", 0.5)
+    print(f"first move: init -> 0.5 in {first:.3f} s")
+    times = []
+    for name, value in MOVES:
+        runs = lab.runs
+        times.append(move(lab, name, value))
+        assert lab.runs == runs + 1, "each move must be a new setting"
+        print(f"move {name} -> {value}: {times[-1]:.3f} s (R² {lab.result.r2:.3f})")
+    print(f"slider_p50_s={statistics.median(times):.3f} first_move_s={first:.3f}")
+
+
+if __name__ == "__main__":
+    main()

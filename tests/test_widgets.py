@@ -1,0 +1,134 @@
+"""Explorers driven from code, headless: setting a control's value runs its callback synchronously."""
+import numpy as np
+import pytest
+
+import approx_utils as au
+
+
+def network_line(explorer):
+    return next(line for line in explorer.axes[0].get_lines() if line.get_label() == "network")
+
+
+def grid_values(widget):
+    """Every option of a dropdown or toggle; a slider's extremes and middle."""
+    if hasattr(widget, "options"):
+        return [opt[1] if isinstance(opt, tuple) else opt for opt in widget.options]
+    if isinstance(widget.value, bool):
+        return [not widget.value, widget.value]
+    if hasattr(widget, "base"):  # log slider: value = base ** exponent
+        lo, hi = widget.min, widget.max
+        return [widget.base ** lo, widget.base ** ((lo + hi) / 2), widget.base ** hi]
+    return [widget.min, (widget.min + widget.max) // 2 if isinstance(widget.value, int) else (widget.min + widget.max) / 2,
+            widget.max]
+
+
+@pytest.fixture(scope="module")
+def lab():
+    return au.scaling_explorer(n_train=128)
+
+
+def test_a_move_reruns_and_redraws(lab):
+    runs, image, line = lab.runs, lab.image.value, network_line(lab).get_ydata().copy()
+    lab.controls["init"].value = 0.5
+    assert lab.runs == runs + 1
+    assert lab.image.value != image
+    assert not np.array_equal(network_line(lab).get_ydata(), line)
+    assert len(lab.figure.axes) == 2  # redrawn in place: no growing stack of axes
+
+
+def test_findings_text_follows_the_pathology(lab):
+    lab.controls["scale_y"].value = False
+    lab.controls["init"].value = 0.05
+    failing = lab.message.value
+    assert "collapse" in failing or "R² = -0" in failing or "R² = 0.0" in failing
+    lab.controls["scale_y"].value = True
+    assert lab.message.value != failing and "R² = 0.9" in lab.message.value
+    assert lab.result.r2 > 0.9
+
+
+def test_repeated_settings_come_from_the_cache(lab):
+    runs = lab.runs
+    for lr in (4e-3, 5e-3, 4e-3, 5e-3):
+        lab.controls["lr"].value = lr
+    assert lab.runs == runs + 2
+
+
+def test_moves_do_not_retrace(lab):
+    lab.controls["lr"].value = 2e-3
+    pooled = au.experiments._POOL[au.models.check_architecture((20, 20, 20), "elu", None, (0, 1))]
+    loop = au.Trainer.for_model(pooled)._loops[(True, False)]
+    count = loop.experimental_get_tracing_count()
+    for init in (0.07, 0.2, 1.3):
+        lab.controls["init"].value = init
+    lab.controls["target"].value = "indicator"
+    lab.controls["steps"].value = 700
+    assert loop.experimental_get_tracing_count() == count
+
+
+@pytest.mark.parametrize("make", [au.scaling_explorer, au.saturation_explorer, au.overshoot_explorer, au.workbench])
+def test_every_control_over_its_grid_ends_in_a_picture_or_a_message(make):
+    explorer = make(n_train=64) if make not in (au.saturation_explorer, au.overshoot_explorer) else make(steps=100, n_train=64)
+    if "steps" in explorer.controls:
+        explorer.controls["steps"].value = explorer.controls["steps"].min  # keep the grid quick
+    for name, widget in explorer.controls.items():
+        start = widget.value
+        for value in grid_values(widget):
+            if name == "steps" and value > 1000:
+                continue  # the steps extreme has its own test below
+            widget.value = value
+            assert explorer.message.value, (name, value)
+            assert "Traceback" not in explorer.message.value
+        widget.value = start
+
+
+def test_extreme_settings_end_in_a_message_not_an_exception():
+    lab = au.scaling_explorer(n_train=64)
+    lab.controls["lr"].value = 1.0
+    lab.controls["init"].value = 5.0
+    lab.controls["steps"].value = lab.controls["steps"].max
+    assert lab.result.run.steps_done >= 1
+    text = lab.message.value
+    assert text.startswith("<b") and ("diverged" in text or "R²" in text)
+
+
+def test_a_diverged_run_says_so_in_the_panel():
+    bench = au.workbench(n_train=64)
+    bench.controls["lr"].value = 1.0
+    bench.controls["std"].value = 5.0
+    bench.controls["activation"].value = "relu"
+    bench.controls["y_scale"].value = None
+    bench.controls["target"].value = "parabola"
+    bench.controls["x_scale"].value = None
+    assert bench.result.diverged or bench.result.r2 < 0.5
+    if bench.result.diverged:
+        assert "diverged at step" in bench.message.value and "smaller learning rate" in bench.message.value
+
+
+def test_a_rejected_setting_is_a_message():
+    lab = au.scaling_explorer(n_train=64)
+    lab._config = lambda values: dict(target="parabola", lr=-1.0)
+    lab.update()
+    assert "could not run this setting" in lab.message.value and "lr" in lab.message.value
+
+
+def test_live_training_animates_the_same_run():
+    lab = au.scaling_explorer(n_train=64)
+    lab.controls["steps"].value = 300
+    final = lab.result
+    frames = []
+    lab.image.observe(lambda change: frames.append(change["new"]), names="value")
+    lab.toggle_live()
+    assert len(frames) == 3  # 300 steps drawn every 100
+    assert lab.result.run.steps_done == 300 and lab.result.r2 == final.r2
+    assert lab.play_button.description.startswith("▶")
+
+
+def test_display_only_controls_redraw_without_retraining():
+    over = au.overshoot_explorer(n_train=64)
+    runs = over.runs
+    over.controls["beyond"].value = 1.0
+    line = network_line(over)
+    assert over.runs == runs and line.get_xdata()[0] == -100
+    over.controls["head"].value = "clip after training"
+    assert over.runs == runs + 1
+    assert network_line(over).get_ydata().max() <= 1 and network_line(over).get_ydata().min() >= 0

@@ -1,0 +1,60 @@
+"""Latest wins, in a real kernel: a burst of slider messages runs far fewer times, ending on the last setting.
+
+A browser sends a comm message per slider release; here jupyter_client sends them the same way.
+"""
+import ast
+import time
+
+import pytest
+
+jupyter_client = pytest.importorskip("jupyter_client.manager")
+
+SETUP = """
+import approx_utils as au
+lab = au.scaling_explorer(n_train=64)
+seen = []
+_update = lab.update
+def _recording_update():
+    seen.append(lab.controls["init"].value)
+    _update()
+lab.update = _recording_update
+print(lab.controls["init"].model_id)
+"""
+
+
+def _execute(kc, code, timeout=120):
+    msg_id = kc.execute(code)
+    out = []
+    while True:
+        msg = kc.get_iopub_msg(timeout=timeout)
+        if msg["parent_header"].get("msg_id") != msg_id:
+            continue
+        if msg["msg_type"] == "stream":
+            out.append(msg["content"]["text"])
+        if msg["msg_type"] == "error":
+            raise AssertionError("\n".join(msg["content"]["traceback"]))
+        if msg["msg_type"] == "status" and msg["content"]["execution_state"] == "idle":
+            return "".join(out)
+
+
+def test_a_burst_of_moves_runs_the_latest_setting_only():
+    km, kc = jupyter_client.start_new_kernel(kernel_name="python3")
+    try:
+        model_id = _execute(kc, SETUP).strip()
+        values = [round(0.1 * k, 1) for k in range(1, 13)]
+        for v in values:
+            kc.shell_channel.send(kc.session.msg("comm_msg", {
+                "comm_id": model_id, "data": {"method": "update", "state": {"value": v}, "buffer_paths": []}}))
+            time.sleep(0.03)
+        time.sleep(1.0)
+        for _ in range(60):  # wait for the explorer to finish its last run
+            if _execute(kc, "print(lab._task is None)").strip() == "True":
+                break
+            time.sleep(0.5)
+        seen = ast.literal_eval(_execute(kc, "print(seen)").strip())
+        shown = float(_execute(kc, "print(lab.result.config['init'])").strip())
+    finally:
+        kc.stop_channels()
+        km.shutdown_kernel(now=True)
+    assert seen[-1] == values[-1] and shown == values[-1]
+    assert len(seen) < len(values) / 2, seen
