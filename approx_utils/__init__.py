@@ -10,4 +10,8 @@ from .training import Run, Trainer, train
 from .diagnostics import KINDS, Diagnosis, Finding, dead_units, diagnose, gradient_norms, overshoot, r2, saturation
 from .experiments import Experiment, iterate_experiment, run_experiment
 from .plotting import COLORS, plot_activations, plot_fit, plot_loss
-from .widgets import Explorer, overshoot_explorer, saturation_explorer, scaling_explorer, workbench
+from .widgets import (Explorer, collapse_explorer, overshoot_explorer, saturation_explorer, scaling_explorer,
+                      workbench)
+from .cases import COLLAPSE_BASE, COLLAPSE_CAUSES, COLLAPSE_FIXES, collapse_case
+from .ledger import SeedTable, fit_verdict, over_seeds
+from . import exercises

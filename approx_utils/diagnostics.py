@@ -19,9 +19,12 @@ from .models import Clip, dense_layers, predict
 FLAT = 0.01              # a unit is "flat" where its derivative is below 1% of the activation's peak
 SATURATED_LAYER = 0.5    # a layer with more than half its (sample, unit) pairs flat is saturated
 DEAD_LAYER = 0.5         # a layer with at least half its ReLUs off on every sample has dead units
-COLLAPSE_STD = 0.1       # predictions spread less than 10% of the target's spread: (nearly) constant
+COLLAPSE_STD = 0.1       # predictions spread less than 10% of the target's spread: (nearly) constant,
+COLLAPSE_WEAK = (0.3, 0.05)  # ... or less than 30% while explaining under 5% of the variance (R² < 0.05)
 VANISHING_RATIO = 1e-3   # first-layer gradient under 1/1000 of the largest layer's,
 VANISHING_ABS = 1e-6     # ... or under 1e-6 of the loss's own scale (sqrt(MSE)): every layer starved
+SPIKE = 10.0             # a loss peak over 10x its start: the learning rate is too large
+STILL_FALLING = 0.999    # the last fifth of the loss under 99.9% of the fifth before: still learning
 OVERSHOOT_TOL = 0.02     # a prediction beyond the target's range by more than 2% of that range
 OVERSHOOT_SHARE = 0.01   # ... for more than 1% of the points is an overshoot finding
 RELU_FAMILY = ("relu", "relu6")
@@ -154,6 +157,31 @@ class Diagnosis(list):
         p.text(str(self))
 
 
+def _loss_trend(run) -> dict:
+    """How the loss moved: its peak over its start (a spike means the lr is too large), and its
+    last fifth over the fifth before (below 0.999: still falling when the run stopped)."""
+    if run is None or run.loss.size < 10:
+        return {}
+    loss, fifth = run.loss, run.loss.size // 5
+    return {"loss_spike": float(loss.max() / loss[0]),
+            "last_fifth_ratio": float(loss[-fifth:].mean() / loss[-2 * fifth:-fifth].mean())}
+
+
+def _collapse_fix(ev: dict) -> str:
+    """The likeliest way out of a collapse, from what was measured."""
+    if ev.get("loss_spike", 0) > SPIKE:
+        return (f"the loss spiked to {ev['loss_spike']:.0f}x its starting value: the learning rate is too large "
+                "and knocked the units into a dead or saturated state; try it 10x smaller")
+    if ev["max_abs_y"] > 10:
+        return ("scale y to about [0, 1] (and invert the scaling for predictions): the small initial weights "
+                "and lr-sized steps cannot reach outputs this large in the budget")
+    if ev.get("last_fifth_ratio", 1) < STILL_FALLING:
+        return ("the loss was still falling when the run stopped: the learning rate is too small for this "
+                "budget; raise it (try 10x) or train longer")
+    return ("see the other findings for the cause; otherwise try a larger init std (0.5, or he_normal), "
+            "a larger learning rate, or more steps")
+
+
 def _pct(v) -> str:
     return f"{100 * v:.0f}%"
 
@@ -179,15 +207,12 @@ def diagnose(model, x, y, run=None, x_beyond=None) -> Diagnosis:
     score = r2(y, pred) if y_std > 0 else float("nan")
     hidden = states[:-1]
 
-    if y_std > 0 and pred_std < COLLAPSE_STD * y_std:
-        big_y = float(np.max(np.abs(y))) > 10
-        fix = ("scale y to about [0, 1] (and invert the scaling for predictions): the small initial weights "
-               "and lr-sized steps cannot reach outputs this large in the budget" if big_y else
-               "see the other findings for the cause; otherwise try a larger init std (0.5, or he_normal), "
-               "a larger learning rate, or more steps")
-        found.append(Finding("collapse", f"predictions are nearly constant: their spread is {pred_std / y_std:.3f} "
-                             f"of the target's (R² = {score:.3f})", fix,
-                             {"spread_ratio": pred_std / y_std, "r2": score, "max_abs_y": float(np.max(np.abs(y)))}))
+    ratio = pred_std / y_std if y_std > 0 else float("inf")
+    if ratio < COLLAPSE_STD or (ratio < COLLAPSE_WEAK[0] and score < COLLAPSE_WEAK[1]):
+        evidence = {"spread_ratio": ratio, "r2": score, "max_abs_y": float(np.max(np.abs(y))),
+                    **_loss_trend(run)}
+        found.append(Finding("collapse", f"predictions are nearly constant: their spread is {ratio:.3f} "
+                             f"of the target's (R² = {score:.3f})", _collapse_fix(evidence), evidence))
 
     sat = {s.index + 1: s.saturated_fraction for s in hidden if s.activation not in RELU_FAMILY + ("linear",)}
     worst = {k: v for k, v in sat.items() if v > SATURATED_LAYER}
@@ -209,10 +234,10 @@ def diagnose(model, x, y, run=None, x_beyond=None) -> Diagnosis:
 
     norms = gradient_norms(model, x, y)
     top, loss_scale = max(norms), float(np.sqrt(np.mean((y - pred) ** 2)))
-    ratio = norms[0] / top if top > 0 else 0.0
-    if ratio < VANISHING_RATIO or norms[0] < VANISHING_ABS * loss_scale:
+    grad_ratio = norms[0] / top if top > 0 else 0.0
+    if grad_ratio < VANISHING_RATIO or norms[0] < VANISHING_ABS * loss_scale:
         found.append(Finding("vanishing_gradients", f"the first layer's gradient norm is {norms[0]:.1e} "
-                             f"({ratio:.1e} of the largest layer's) at a loss scale of {loss_scale:.2g}: "
+                             f"({grad_ratio:.1e} of the largest layer's) at a loss scale of {loss_scale:.2g}: "
                              "the input side barely learns",
                              "raise the init std toward Glorot/He scale (about 1/sqrt(fan_in)), use fewer layers, "
                              "or non-saturating units",

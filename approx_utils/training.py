@@ -8,6 +8,7 @@ reported as `diverged`, not raised.
 """
 from __future__ import annotations
 
+import logging
 import time
 from dataclasses import dataclass, field
 
@@ -19,6 +20,18 @@ import tensorflow as tf
 from ._checks import check_choice, check_int, check_pair, check_positive, check_seed
 
 OPTIMIZERS = ("adam", "sgd", "rmsprop", "adamw", "nadam")
+
+
+class _NoRetracingWarning(logging.Filter):
+    """Drop TensorFlow's "triggered tf.function retracing" warning: every new model compiles its own
+    loop once, by design (a model then reuses it), so a notebook that builds models in a loop would
+    otherwise print it into the student's output."""
+
+    def filter(self, record):
+        return "triggered tf.function retracing" not in record.getMessage()
+
+
+tf.get_logger().addFilter(_NoRetracingWarning())
 
 
 @dataclass

@@ -23,6 +23,7 @@ import numpy as np
 from matplotlib.backends.backend_agg import FigureCanvasAgg
 from matplotlib.figure import Figure
 
+from .cases import COLLAPSE_CAUSES, COLLAPSE_FIXES, collapse_case
 from .diagnostics import layer_states, overshoot
 from .experiments import iterate_experiment
 from .plotting import COLORS, plot_fit, plot_loss
@@ -355,3 +356,17 @@ def workbench(n_train: int = 256) -> Explorer:
                     n_train=n_train, **HEAD_CHOICES[v["head"]])
 
     return Explorer(controls, config, _draw_fit_and_loss, title="Workbench: every knob")
+
+
+def collapse_explorer(n_train: int = 256) -> Explorer:
+    """Pick a cause of a constant output, then a fix: the fit, the loss and what `diagnose` names."""
+    controls = {
+        "cause": dropdown("cause", list(COLLAPSE_CAUSES), "target scale: parabola's raw y"),
+        "fix": dropdown("fix", list(COLLAPSE_FIXES), "no fix"),
+        "seed": int_slider("seed", 0, 0, 9),
+    }
+
+    def config(v):
+        return {**collapse_case(v["cause"], v["fix"]), "seed": v["seed"], "n_train": n_train}
+
+    return Explorer(controls, config, _draw_fit_and_loss, title="Constant output: pick a cause, then a fix")

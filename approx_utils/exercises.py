@@ -1,0 +1,143 @@
+"""Exercise checks: each accepts any answer that meets its goal (within its tolerance) and answers a
+miss with a hint built from what was measured. A check never raises on a wrong try.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import numpy as np
+
+from .cases import COLLAPSE_CAUSES, collapse_case
+from .diagnostics import saturation
+from .experiments import run_experiment
+from .models import build_mlp
+from .scaling import get_scaler
+
+SEEDS = (0, 1, 2)
+
+
+@dataclass
+class Outcome:
+    """A check's answer: passed or not, and what to read next."""
+
+    passed: bool
+    message: str
+
+    def __str__(self):
+        return ("✓ " if self.passed else "✗ ") + self.message
+
+    def __bool__(self):
+        return self.passed
+
+    def _repr_pretty_(self, p, cycle):
+        p.text(str(self))
+
+
+def _median_run(configs: list[dict]):
+    """Run each config (one per seed); return the experiment with the median R² and all R² values."""
+    exps = [run_experiment(**c) for c in configs]
+    order = np.argsort([e.r2 for e in exps])
+    return exps[order[len(order) // 2]], [e.r2 for e in exps]
+
+
+def _hint_from(exp) -> str:
+    if not exp.diagnosis:
+        return "diagnose finds no pathology: the budget may be too short; try a larger learning rate."
+    f = exp.diagnosis[0]
+    return f"diagnose says [{f.kind}] {f.message}. Hint: {f.fix}."
+
+
+def _restricted(changes: dict, allowed: set) -> str | None:
+    bad = sorted(set(changes) - allowed)
+    return f"only these settings may change: {', '.join(sorted(allowed))} (got {', '.join(bad)})" if bad else None
+
+
+# ---- 01 saturation --------------------------------------------------------------------------------
+
+def check_input_scaling(x_scale) -> Outcome:
+    """01, exercise 1: a scaling of inputs x in [0, 1000] under which fewer than 5% of the first layer of a
+    2x20 sigmoid net (Glorot init) sits on a flat tail, at initialization, for every one of three seeds."""
+    try:
+        scaler = get_scaler(x_scale)
+    except (TypeError, ValueError) as err:
+        return Outcome(False, f"that is not a scaling: {err}.")
+    x = np.random.default_rng(0).uniform(0, 1000, size=512)
+    xs = scaler.fit_transform(x)
+    flat = [saturation(build_mlp(hidden=(20, 20), activation="sigmoid", init="glorot_uniform", seed=s), xs)[0]
+            for s in SEEDS]
+    worst = max(flat)
+    if worst < 0.05:
+        return Outcome(True, f"with {scaler!r} the inputs span [{xs.min():.3g}, {xs.max():.3g}] and at most "
+                             f"{100 * worst:.1f}% of the first layer is flat.")
+    return Outcome(False, f"with {scaler!r} the inputs span [{xs.min():.3g}, {xs.max():.3g}] and up to "
+                          f"{100 * worst:.0f}% of the first layer is flat. Hint: a sigmoid is flat where |z| > 6, "
+                          "and z = w x with |w| about 0.5 here: bring x down to order 1.")
+
+
+def check_sigmoid_sine(**changes) -> Outcome:
+    """01, exercise 2: fit the sine with 2x20 sigmoid units to R² >= 0.95 (median of three seeds) in at most
+    1500 steps, choosing x_scale, init, lr (and lr_decay, batch_size, steps)."""
+    problem = _restricted(changes, {"x_scale", "init", "lr", "lr_decay", "batch_size", "steps"})
+    if problem:
+        return Outcome(False, problem)
+    if changes.get("steps", 1500) > 1500:
+        return Outcome(False, "the budget is at most 1500 steps.")
+    base = dict(target="sine", activation="sigmoid", hidden=(20, 20), x_scale=0.1, init="glorot_uniform",
+                lr=1e-3, steps=1500, n_train=256)
+    try:
+        exp, r2s = _median_run([{**base, **changes, "seed": s} for s in SEEDS])
+    except (TypeError, ValueError) as err:
+        return Outcome(False, f"that setting does not run: {err}")
+    if exp.r2 >= 0.95:
+        return Outcome(True, f"median R² = {exp.r2:.2f} over seeds {list(SEEDS)} (all: {', '.join(f'{v:.2f}' for v in r2s)}).")
+    return Outcome(False, f"median R² = {exp.r2:.2f}, short of 0.95. " + _hint_from(exp))
+
+
+# ---- 02 constant collapse -------------------------------------------------------------------------
+
+PARABOLA_SOURCE = dict(target="parabola", x_scale=100, y_scale=None, init=0.05, activation="elu", lr=1e-3,
+                       steps=1500, n_train=256)
+
+
+def check_parabola_rescue(**changes) -> Outcome:
+    """02, exercise 1: change at most two settings of the source's collapsing parabola, leaving y unscaled,
+    so that the median R² over three seeds reaches 0.95 in 1500 steps."""
+    if "y_scale" in changes:
+        return Outcome(False, "this time y stays as it is (values up to 2500): find a fix on the network's side.")
+    problem = _restricted(changes, {"x_scale", "init", "activation", "lr", "lr_decay"})
+    if problem:
+        return Outcome(False, problem)
+    if len(changes) > 2:
+        return Outcome(False, f"at most two changes, got {len(changes)}: find the two that matter most.")
+    try:
+        exp, r2s = _median_run([{**PARABOLA_SOURCE, **changes, "seed": s} for s in SEEDS])
+    except (TypeError, ValueError) as err:
+        return Outcome(False, f"that setting does not run: {err}")
+    if exp.r2 >= 0.95:
+        return Outcome(True, f"median R² = {exp.r2:.2f} (all: {', '.join(f'{v:.2f}' for v in r2s)}) with {changes}.")
+    return Outcome(False, f"median R² = {exp.r2:.2f}, short of 0.95. " + _hint_from(exp)
+                   + " (y stays unscaled here: what else lets the weights reach that scale within the budget?)")
+
+
+MYSTERIES = {1: "dead ReLUs: learning rate 0.3", 2: "init too small: 6 layers, std 0.001",
+             3: "learning rate too small: 1e-5"}
+
+
+def mystery(k: int):
+    """02, exercise 2: a collapsed run whose cause is hidden; read its diagnosis and name the cause."""
+    if k not in MYSTERIES:
+        raise ValueError(f"k must be one of {sorted(MYSTERIES)}, got {k!r}")
+    return run_experiment(**collapse_case(MYSTERIES[k]), seed=0)
+
+
+def check_cause(k: int, cause: str) -> Outcome:
+    """Is `cause` (a key of COLLAPSE_CAUSES) what made mystery k collapse?"""
+    if k not in MYSTERIES:
+        return Outcome(False, f"there is no mystery {k!r}; they are {sorted(MYSTERIES)}.")
+    if cause not in COLLAPSE_CAUSES:
+        return Outcome(False, "name one of the causes: " + "; ".join(map(repr, COLLAPSE_CAUSES)))
+    if cause == MYSTERIES[k]:
+        return Outcome(True, f"yes: mystery {k} is '{cause}'.")
+    kinds = ", ".join(mystery(k).diagnosis.kinds)
+    return Outcome(False, f"not '{cause}'. Hint: its diagnosis names [{kinds}]; read each finding's evidence and fix, "
+                          "and compare the loss curve's shape with the causes table above.")
