@@ -15,3 +15,4 @@ from .widgets import (Explorer, collapse_explorer, overshoot_explorer, saturatio
 from .cases import COLLAPSE_BASE, COLLAPSE_CAUSES, COLLAPSE_FIXES, collapse_case
 from .ledger import SeedTable, fit_verdict, over_seeds
 from . import exercises
+from .sweeps import SweepResult, grid_configs, sweep

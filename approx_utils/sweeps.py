@@ -1,0 +1,197 @@
+"""`sweep`: many configurations of one architecture trained at once, for claims tables and phase diagrams.
+
+The K networks' weights are stacked along a leading axis and trained by one compiled loop (batched
+matmuls), with Adam written out in the same arithmetic as Keras' Adam, so a configuration trained in a
+sweep ends where it ends trained alone. Each configuration has its own target, scalings, init, seed,
+learning rate and decay; they share the architecture, the step budget and the training-set size.
+Full batch only. A configuration whose loss turns NaN/inf is frozen and reported as diverged.
+"""
+from __future__ import annotations
+
+import time
+from dataclasses import dataclass
+
+from . import _quiet  # noqa: F401
+import keras
+import numpy as np
+import tensorflow as tf
+
+from ._checks import check_int
+from .diagnostics import diagnose, r2
+from .experiments import pooled_model
+from .models import check_architecture, check_init, make_initializer, _layer_seed
+from .scaling import get_scaler
+from .targets import get_target
+from .training import check_schedule
+
+PER_CONFIG = ("target", "x_scale", "y_scale", "init", "lr", "lr_decay", "seed")
+BETA_1, BETA_2, EPSILON = 0.9, 0.999, 1e-7  # keras.optimizers.Adam's defaults
+
+
+@dataclass
+class SweepResult:
+    """One row per configuration: its settings, R² on the domain grid (original units), divergence, findings."""
+
+    rows: list
+    steps: int
+    seconds: float
+
+    def __iter__(self):
+        return iter(self.rows)
+
+    def __len__(self):
+        return len(self.rows)
+
+    def r2_grid(self, rows_key: str, cols_key: str, **where) -> tuple[list, list, np.ndarray]:
+        """Median R² over seeds for each (rows_key, cols_key) pair among rows matching `where`: a heatmap."""
+        chosen = [r for r in self.rows if all(r[k] == v for k, v in where.items())]
+        ys = sorted({r[rows_key] for r in chosen}, key=_order)
+        xs = sorted({r[cols_key] for r in chosen}, key=_order)
+        grid = np.full((len(ys), len(xs)), np.nan)
+        for i, a in enumerate(ys):
+            for j, b in enumerate(xs):
+                vals = [r["r2"] for r in chosen if r[rows_key] == a and r[cols_key] == b]
+                if vals:
+                    grid[i, j] = np.median(vals)
+        return ys, xs, grid
+
+
+def _order(v):
+    return (0, v, "") if isinstance(v, (int, float)) and not isinstance(v, bool) else (1, 0, str(v))
+
+
+def grid_configs(**axes) -> list[dict]:
+    """Every combination of the given per-configuration settings: grid_configs(init=[...], lr=[...], seed=[0, 1])."""
+    configs = [{}]
+    for key, values in axes.items():
+        if key not in PER_CONFIG:
+            raise ValueError(f"unknown sweep axis {key!r}; choose among {', '.join(PER_CONFIG)}")
+        configs = [{**c, key: v} for c in configs for v in values]
+    return configs
+
+
+def _prepare(config: dict, n_train: int, n_grid: int):
+    target = get_target(config.get("target", "parabola"))
+    seed = config.get("seed", 0)
+    x_scaler, y_scaler = get_scaler(config.get("x_scale")), get_scaler(config.get("y_scale"))
+    x, y = target.sample(n_train, seed=seed)
+    xs, ys = x_scaler.fit_transform(x), y_scaler.fit_transform(y)
+    x_grid = target.grid(n_grid)
+    return target, x_scaler, y_scaler, xs, ys, x_grid, x_scaler.transform(x_grid)
+
+
+def _initial(shapes, init, seed) -> list:
+    """The kernels `build_mlp(init=init, seed=seed)` starts from."""
+    return [np.asarray(make_initializer(init, _layer_seed(seed, i))(shape), np.float32) for i, shape in enumerate(shapes)]
+
+
+def _compile(n_layers: int, activation):
+    @tf.function(reduce_retracing=True)
+    def loop(weights, x, y, steps, lr, decay):
+        moments = [tf.zeros_like(w) for w in weights]
+        velocities = [tf.zeros_like(w) for w in weights]
+        k = tf.shape(x)[0]
+        alive = tf.ones([k], tf.bool)
+        diverged_at = tf.fill([k], -1)
+        losses = tf.TensorArray(tf.float32, size=steps, element_shape=[None])
+        for t in tf.range(steps):
+            with tf.GradientTape() as tape:
+                tape.watch(weights)
+                h = x
+                for i in range(n_layers):
+                    w, b = weights[2 * i], weights[2 * i + 1]
+                    h = tf.einsum("kni,kio->kno", h, w) + b[:, None, :]
+                    if i < n_layers - 1:
+                        h = activation(h)
+                per_config = tf.reduce_mean(tf.square(y - h), axis=[1, 2])
+                total = tf.reduce_sum(tf.where(alive, per_config, 0.0))
+            grads = tape.gradient(total, weights)
+            losses = losses.write(t, per_config)
+            finite = tf.math.is_finite(per_config)
+            diverged_at = tf.where(alive & ~finite, t, diverged_at)
+            alive = alive & finite
+            step = tf.cast(t + 1, tf.float32)
+            rate = lr * tf.pow(decay, tf.cast(t, tf.float32) / tf.cast(steps, tf.float32))
+            alpha = rate * tf.sqrt(1 - tf.pow(BETA_2, step)) / (1 - tf.pow(BETA_1, step))
+            new_weights, new_m, new_v = [], [], []
+            for w, g, m, v in zip(weights, grads, moments, velocities):
+                shape = [-1] + [1] * (len(w.shape) - 1)
+                keep = tf.reshape(alive, shape)
+                g = tf.where(keep, g, 0.0)
+                m2 = m + (g - m) * (1 - BETA_1)
+                v2 = v + (tf.square(g) - v) * (1 - BETA_2)
+                w2 = w - tf.reshape(alpha, shape) * m2 / (tf.sqrt(v2) + EPSILON)
+                new_weights.append(tf.where(keep, w2, w))
+                new_m.append(m2)
+                new_v.append(v2)
+            weights, moments, velocities = new_weights, new_m, new_v
+        return weights, tf.transpose(losses.stack()), diverged_at
+
+    return loop
+
+
+_LOOPS: dict = {}
+
+
+def sweep(configs: list[dict], hidden=(20, 20, 20), activation: str = "elu", steps: int = 1000,
+          n_train: int = 256, n_grid: int = 401, diagnose_each: bool = True) -> SweepResult:
+    """Train every configuration (dicts of target, x_scale, y_scale, init, lr, lr_decay, seed) at once.
+
+    >>> res = sweep(grid_configs(init=[0.05, 0.5], lr=[1e-3, 1e-2]), steps=1000)   # doctest: +SKIP
+    >>> [(r["init"], r["lr"], round(r["r2"], 2)) for r in res]                     # doctest: +SKIP
+    """
+    if not isinstance(configs, (list, tuple)) or not configs:
+        raise ValueError("configs must be a non-empty list of settings (see grid_configs)")
+    hidden, activation, _, _ = check_architecture(hidden, activation, None, (0, 1))
+    steps = check_int(steps, "steps", minimum=1)
+    n_train, n_grid = check_int(n_train, "n_train", minimum=2), check_int(n_grid, "n_grid", minimum=2)
+    full = []
+    for c in configs:
+        unknown = set(c) - set(PER_CONFIG)
+        if unknown:
+            raise ValueError(f"unknown setting(s) {sorted(unknown)} in a sweep configuration; allowed: {', '.join(PER_CONFIG)}")
+        c = {"target": "parabola", "x_scale": None, "y_scale": None, "init": 0.05, "lr": 1e-3, "lr_decay": 1.0,
+             "seed": 0, **c}
+        check_init(c["init"])
+        _, c["lr"], c["lr_decay"], _, c["seed"] = check_schedule(steps, c["lr"], c["lr_decay"], None, c["seed"])
+        full.append(c)
+
+    widths = (1,) + hidden + (1,)
+    shapes = list(zip(widths[:-1], widths[1:]))
+    data = [_prepare(c, n_train, n_grid) for c in full]
+    kernels = [_initial(shapes, c["init"], c["seed"]) for c in full]
+    weights = []
+    for i, (_, fan_out) in enumerate(shapes):
+        weights.append(tf.constant(np.stack([k[i] for k in kernels])))
+        weights.append(tf.zeros([len(full), fan_out], tf.float32))
+    x = tf.constant(np.stack([d[3] for d in data])[:, :, None], tf.float32)
+    y = tf.constant(np.stack([d[4] for d in data])[:, :, None], tf.float32)
+    lr = tf.constant([c["lr"] for c in full], tf.float32)
+    decay = tf.constant([c["lr_decay"] for c in full], tf.float32)
+
+    key = (len(shapes), activation)
+    if key not in _LOOPS:
+        _LOOPS[key] = _compile(len(shapes), keras.activations.get(activation))
+    t0 = time.perf_counter()
+    trained, losses, diverged_at = _LOOPS[key](weights, x, y, tf.constant(steps), lr, decay)
+    seconds = time.perf_counter() - t0
+    trained = [w.numpy() for w in trained]
+    diverged_at, losses = diverged_at.numpy(), losses.numpy()
+
+    rows = []
+    for k, (c, d) in enumerate(zip(full, data)):
+        target, x_scaler, y_scaler, xs, ys, x_grid, xs_grid = d
+        model_weights = [w[k] for w in trained]
+        diverged = diverged_at[k] >= 0
+        row = {**c, "target": target.name, "r2": float("-inf"), "diverged": bool(diverged),
+               "final_loss": float(losses[k, -1]), "findings": "diverged" if diverged else ""}
+        if not diverged:
+            model = pooled_model(hidden, activation, None, (0.0, 1.0), c["init"], c["seed"])
+            model.set_weights(model_weights)
+            raw = np.asarray(model(xs_grid.reshape(-1, 1).astype(np.float32)), np.float64).ravel()
+            if np.all(np.isfinite(raw)):
+                row["r2"] = r2(target(x_grid), y_scaler.inverse_transform(raw))
+            if diagnose_each:
+                row["findings"] = ", ".join(diagnose(model, xs, ys).kinds) or "none"
+        rows.append(row)
+    return SweepResult(rows, steps, seconds)
