@@ -13,6 +13,6 @@ from .plotting import COLORS, plot_activations, plot_fit, plot_loss
 from .widgets import (Explorer, collapse_explorer, overshoot_explorer, saturation_explorer, scaling_explorer,
                       workbench)
 from .cases import COLLAPSE_BASE, COLLAPSE_CAUSES, COLLAPSE_FIXES, collapse_case
-from .ledger import SeedTable, fit_verdict, over_seeds
+from .ledger import Claim, Ledger, SeedTable, claims_ledger, fit_verdict, over_seeds
 from . import exercises
 from .sweeps import SweepResult, grid_configs, sweep

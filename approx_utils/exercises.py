@@ -141,3 +141,26 @@ def check_cause(k: int, cause: str) -> Outcome:
     kinds = ", ".join(mystery(k).diagnosis.kinds)
     return Outcome(False, f"not '{cause}'. Hint: its diagnosis names [{kinds}]; read each finding's evidence and fix, "
                           "and compare the loss curve's shape with the causes table above.")
+
+
+# ---- 03 scaling and init --------------------------------------------------------------------------
+
+def check_both_targets(**changes) -> Outcome:
+    """03, exercise: with x/100 and raw y, choose init, lr and lr_decay so that the parabola and the indicator
+    both reach a median R² >= 0.9 over three seeds in 2000 steps."""
+    from .sweeps import sweep
+
+    problem = _restricted(changes, {"init", "lr", "lr_decay"})
+    if problem:
+        return Outcome(False, problem)
+    base = {"init": 0.05, "lr": 1e-3, "lr_decay": 1.0, **changes, "x_scale": 100}
+    try:
+        res = sweep([{**base, "target": t, "seed": s} for t in ("parabola", "indicator") for s in SEEDS], steps=2000)
+    except (TypeError, ValueError) as err:
+        return Outcome(False, f"that setting does not run: {err}")
+    medians = {t: float(np.median([r["r2"] for r in res if r["target"] == t])) for t in ("parabola", "indicator")}
+    text = ", ".join(f"{t} median R² = {v:.2f}" for t, v in medians.items())
+    if min(medians.values()) >= 0.9:
+        return Outcome(True, text + ".")
+    return Outcome(False, text + ". Hint: in the phase diagram, find where both panels for x/100 are bright; "
+                                 "a large learning rate gets the weights far enough, a decay lets them settle.")

@@ -100,3 +100,76 @@ def over_seeds(rows: dict, seeds=(0, 1, 2), **common) -> SeedTable:
         table.append(Row(label, config, [e.r2 for e in exps], [e.diagnosis.kinds for e in exps], exps))
     steps = {r.config.get("steps", 2000) for r in table}
     return SeedTable(table, seeds, steps.pop() if len(steps) == 1 else None)
+
+
+@dataclass
+class Claim:
+    """A claim from a source question: the rows it is about, and whether they should fit or fail."""
+
+    text: str
+    rows: tuple
+    expect: str = "fits"  # "fits": every row must fit; "fails": every row must fail
+
+
+class Ledger:
+    """Claims checked against the same rows at two step budgets, from one sweep per budget."""
+
+    def __init__(self, claims, tables: dict):
+        self.claims, self.tables = list(claims), tables  # tables: steps -> SeedTable
+
+    def holds_at(self, claim: Claim, steps: int) -> bool:
+        return all(self.tables[steps].row(label).verdict == claim.expect for label in claim.rows)
+
+    def verdict(self, claim: Claim) -> str:
+        small, large = sorted(self.tables)
+        at = (self.holds_at(claim, small), self.holds_at(claim, large))
+        return {(True, True): "holds", (False, True): f"holds only at {large} steps",
+                (True, False): f"holds only at {small} steps", (False, False): "does not hold"}[at]
+
+    def rows_text(self) -> str:
+        labels = [r.label for r in next(iter(self.tables.values()))]
+        width = max(map(len, labels))
+        budgets = sorted(self.tables)
+        head = "".join(f"  {f'{b} steps: median [range]':<32}" for b in budgets)
+        lines = [f"{'configuration':<{width}}{head}"]
+        for label in labels:
+            cells = []
+            for b in budgets:
+                r = self.tables[b].row(label)
+                lo, hi = r.spread
+                cells.append(f"  {_r2_text(r.median):>6} [{_r2_text(lo):>6} .. {_r2_text(hi):>5}] {r.verdict:<8}")
+            lines.append(f"{label:<{width}}" + "".join(cells))
+        return "\n".join(lines)
+
+    def claims_text(self) -> str:
+        width = max(len(c.text) for c in self.claims)
+        return "\n".join([f"{'claim':<{width}}  verdict"] + [f"{c.text:<{width}}  {self.verdict(c)}" for c in self.claims])
+
+    def __str__(self):
+        seeds = next(iter(self.tables.values())).seeds
+        return (f"R² over seeds {list(seeds)}; fits >= {FITS}, fails < {PARTIAL}\n" + self.rows_text()
+                + "\n\n" + self.claims_text())
+
+    def _repr_pretty_(self, p, cycle):
+        p.text(str(self))
+
+
+def claims_ledger(claims, rows: dict, budgets=(1000, 4000), seeds=(0, 1, 2), **sweep_kwargs) -> Ledger:
+    """Run every row (label -> sweep settings) for each seed at each budget, one sweep per budget,
+    and judge each claim: holds, holds only at one budget, or does not hold."""
+    from .sweeps import sweep  # sweeps builds on this module's neighbours; import here to keep layers simple
+
+    if len(budgets) != 2:
+        raise ValueError(f"budgets must be two step counts, got {budgets!r}")
+    seeds = tuple(check_seed(s) for s in seeds)
+    configs = [{**kwargs, "seed": s} for kwargs in rows.values() for s in seeds]
+    tables = {}
+    for steps in budgets:
+        res = sweep(configs, steps=steps, **sweep_kwargs)
+        table = []
+        for i, (label, kwargs) in enumerate(rows.items()):
+            part = res.rows[i * len(seeds):(i + 1) * len(seeds)]
+            kinds = [[k for k in r["findings"].split(", ") if k in KINDS] for r in part]
+            table.append(Row(label, kwargs, [r["r2"] for r in part], kinds))
+        tables[steps] = SeedTable(table, seeds, steps)
+    return Ledger(claims, tables)
