@@ -7,7 +7,8 @@ from .targets import TARGETS, Target, get_target
 from .scaling import Divide, Identity, MinMax, Scaler, Standardize, get_scaler
 from .models import ACTIVATIONS, HEADS, Clip, build_mlp, reinitialize
 from .training import Run, Trainer, train
-from .diagnostics import KINDS, Diagnosis, Finding, dead_units, diagnose, gradient_norms, overshoot, r2, saturation
+from .diagnostics import (KINDS, Diagnosis, Finding, dead_units, diagnose, gradient_norms, overshoot, r2,
+                          sample_gradient_norms, saturation)
 from .experiments import Experiment, iterate_experiment, run_experiment
 from .plotting import COLORS, plot_activations, plot_fit, plot_loss
 from .widgets import (Explorer, collapse_explorer, overshoot_explorer, saturation_explorer, scaling_explorer,

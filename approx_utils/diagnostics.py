@@ -119,6 +119,19 @@ def gradient_norms(model, x, y) -> list[float]:
     return [float(tf.norm(g)) for g in tape.gradient(loss, kernels)]
 
 
+def sample_gradient_norms(model, x, y) -> np.ndarray:
+    """Per sample: the norm of its squared-error gradient w.r.t. all weights (zero where a clip or a dead
+    unit blocks it). One small tape per sample: meant for a few hundred samples."""
+    x, y = check_pair(x, y)
+    weights = model.trainable_variables
+    norms = []
+    for xi, yi in zip(x, y):
+        with tf.GradientTape() as tape:
+            loss = tf.square(float(yi) - model(tf.constant([[xi]], tf.float32))[0, 0])
+        norms.append(float(tf.linalg.global_norm([g for g in tape.gradient(loss, weights) if g is not None])))
+    return np.array(norms)
+
+
 def overshoot(pred, lo: float, hi: float, tol: float = OVERSHOOT_TOL) -> dict:
     """Share of predictions outside [lo, hi] by more than tol*(hi-lo), and the largest excess in units of (hi-lo)."""
     pred = np.asarray(pred, np.float64).ravel()

@@ -164,3 +164,34 @@ def check_both_targets(**changes) -> Outcome:
         return Outcome(True, text + ".")
     return Outcome(False, text + ". Hint: in the phase diagram, find where both panels for x/100 are bright; "
                                  "a large learning rate gets the weights far enough, a decay lets them settle.")
+
+
+# ---- 04 range overshoot ---------------------------------------------------------------------------
+
+def check_bounded_indicator(**changes) -> Outcome:
+    """04, exercise: on [0, 1]-normalized data, keep the indicator's predictions inside [0, 1] (within 2%)
+    in the domain and half its width beyond it, with a median R² >= 0.95 over three seeds in 1000 steps."""
+    from .diagnostics import overshoot
+
+    problem = _restricted(changes, {"output_activation", "post_clip", "y_scale", "init", "lr", "lr_decay"})
+    if problem:
+        return Outcome(False, problem)
+    base = dict(target="indicator", x_scale="minmax", y_scale="minmax", init="glorot_uniform", lr=1e-2,
+                steps=1000, n_train=256)
+    try:
+        exps = [run_experiment(**{**base, **changes}, seed=s) for s in SEEDS]
+    except (TypeError, ValueError) as err:
+        return Outcome(False, f"that setting does not run: {err}")
+    wide = exps[0].target.grid(1001, 0.5)
+    out = max(overshoot(e.predict(wide), 0.0, 1.0)["share"] for e in exps)
+    median = float(np.median([e.r2 for e in exps]))
+    text = f"median R² = {median:.2f}; up to {100 * out:.0f}% of predictions leave [0, 1]"
+    if median >= 0.95 and out == 0:
+        return Outcome(True, text + ".")
+    if out > 0:
+        hint = "a linear head is unbounded: bound the output"
+    elif changes.get("output_activation") == "clip":
+        hint = "bounded, but clipping inside the model passes no gradient for clipped samples, so it learns poorly"
+    else:
+        hint = "bounded, but the fit is too rough: clipping a linear fit keeps its ringing near the jumps"
+    return Outcome(False, f"{text}. Hint: {hint}.")

@@ -32,15 +32,13 @@ def pooled_model(hidden, activation, output_activation, clip_range, init, seed):
 
 
 def predict_original(model, x_scaler, y_scaler, x, post_clip=None) -> np.ndarray:
-    """Predictions in original units: x scaled in, y scaling inverted out, then clipped to post_clip if given.
-
-    NaN everywhere if the net's outputs are not finite (a diverged run).
+    """Predictions in original units: x scaled in, clipped to post_clip in the model's (scaled) units if
+    given, then the y scaling inverted. NaN everywhere if the net's outputs are not finite (a diverged run).
     """
     raw = predict(model, x_scaler.transform(x))
     if not np.all(np.isfinite(raw)):
         return np.full_like(raw, np.nan)
-    y = y_scaler.inverse_transform(raw)
-    return y if post_clip is None else np.clip(y, *post_clip)
+    return y_scaler.inverse_transform(raw if post_clip is None else np.clip(raw, *post_clip))
 
 
 @dataclass
@@ -96,7 +94,7 @@ def run_experiment(target="parabola", x_scale=None, y_scale=None, init=0.05, act
     x_scale / y_scale: None (raw), a number c (divide by c, as the source's x/100), 'minmax' or
     'standardize'. The seed fixes the training sample, the initial weights and the shuffling.
     Further options: output_activation, clip_range, post_clip (clip predictions after training to
-    (lo, hi), in original units), lr_decay, optimizer, n_grid, beyond (also check overshoot this far
+    (lo, hi) in the model's units, i.e. after y scaling: (0, 1) with y_scale='minmax'), lr_decay, optimizer, n_grid, beyond (also check overshoot this far
     outside the domain, as a fraction of its width).
 
     >>> exp = run_experiment("parabola", x_scale=100, y_scale="minmax", steps=2000)  # doctest: +SKIP

@@ -74,7 +74,7 @@ def test_live_iteration_ends_where_one_run_ends():
     np.testing.assert_array_equal(chunks[-1].run.loss, whole.run.loss)
 
 
-def test_post_clip_bounds_predictions_in_original_units():
+def test_post_clip_bounds_predictions_in_model_units():
     kw = dict(target="indicator", x_scale="minmax", init="glorot_uniform", lr=1e-2, steps=600, n_train=200)
     raw = au.run_experiment(**kw)
     clipped = au.run_experiment(post_clip=(0, 1), **kw)
@@ -83,3 +83,10 @@ def test_post_clip_bounds_predictions_in_original_units():
     np.testing.assert_array_equal(clipped.y_grid_pred, np.clip(raw.y_grid_pred, 0, 1))
     assert clipped.r2 >= raw.r2
     assert clipped.predict([-50.0, 150.0]).max() <= 1
+
+
+def test_post_clip_acts_on_scaled_predictions():
+    kw = dict(target="sine", x_scale="minmax", y_scale="minmax", init="glorot_uniform", lr=1e-2, steps=600, n_train=200)
+    raw, clipped = au.run_experiment(**kw), au.run_experiment(post_clip=(0, 1), **kw)
+    assert clipped.y_grid_pred.min() >= -1 - 1e-9 and clipped.y_grid_pred.max() <= 1 + 1e-9  # the sine's own range
+    assert clipped.r2 >= raw.r2 > 0.9
