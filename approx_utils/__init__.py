@@ -15,5 +15,6 @@ from .widgets import (Explorer, collapse_explorer, overshoot_explorer, saturatio
                       workbench)
 from .cases import COLLAPSE_BASE, COLLAPSE_CAUSES, COLLAPSE_FIXES, collapse_case
 from .ledger import Claim, Ledger, SeedTable, claims_ledger, fit_verdict, over_seeds
+from .doctor import DoctorCallback
 from . import exercises
 from .sweeps import SweepResult, grid_configs, sweep

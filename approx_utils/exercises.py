@@ -195,3 +195,39 @@ def check_bounded_indicator(**changes) -> Outcome:
     else:
         hint = "bounded, but the fit is too rough: clipping a linear fit keeps its ringing near the jumps"
     return Outcome(False, f"{text}. Hint: {hint}.")
+
+
+# ---- 05 fixes workbench: "fix this broken network" ------------------------------------------------
+
+CHALLENGES = {
+    1: dict(target="parabola", x_scale=None, y_scale=None, activation="sigmoid", hidden=(20, 20), init=0.05,
+            lr=1e-3, steps=1500, n_train=256),
+    2: dict(target="indicator", x_scale=100, y_scale=None, activation="relu", hidden=(20, 20, 20), init="he_normal",
+            lr=0.3, steps=1500, n_train=256),
+}
+CHALLENGE_KNOBS = {"x_scale", "y_scale", "activation", "init", "lr", "lr_decay", "output_activation"}
+
+
+def challenge(k: int):
+    """The broken network of challenge k, trained (seed 0): look at its fit and its diagnosis."""
+    if k not in CHALLENGES:
+        raise ValueError(f"k must be one of {sorted(CHALLENGES)}, got {k!r}")
+    return run_experiment(**CHALLENGES[k], seed=0)
+
+
+def check_challenge(k: int, **changes) -> Outcome:
+    """Fix challenge k with at most three changes: median R² >= 0.95 over three seeds, same step budget."""
+    if k not in CHALLENGES:
+        return Outcome(False, f"there is no challenge {k!r}; they are {sorted(CHALLENGES)}.")
+    problem = _restricted(changes, CHALLENGE_KNOBS)
+    if problem:
+        return Outcome(False, problem)
+    if len(changes) > 3:
+        return Outcome(False, f"at most three changes, got {len(changes)}.")
+    try:
+        exp, r2s = _median_run([{**CHALLENGES[k], **changes, "seed": s} for s in SEEDS])
+    except (TypeError, ValueError) as err:
+        return Outcome(False, f"that setting does not run: {err}")
+    if exp.r2 >= 0.95:
+        return Outcome(True, f"challenge {k} fixed: median R² = {exp.r2:.2f} (all: {', '.join(f'{v:.2f}' for v in r2s)}).")
+    return Outcome(False, f"median R² = {exp.r2:.2f}, short of 0.95. " + _hint_from(exp))
