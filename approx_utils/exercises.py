@@ -8,10 +8,11 @@ from dataclasses import dataclass
 import numpy as np
 
 from .cases import COLLAPSE_CAUSES, collapse_case
-from .diagnostics import saturation
+from .diagnostics import overshoot, saturation
 from .experiments import run_experiment
 from .models import build_mlp
 from .scaling import get_scaler
+from .sweeps import sweep
 
 SEEDS = (0, 1, 2)
 
@@ -33,11 +34,17 @@ class Outcome:
         p.text(str(self))
 
 
-def _median_run(configs: list[dict]):
-    """Run each config (one per seed); return the experiment with the median R² and all R² values."""
-    exps = [run_experiment(**c) for c in configs]
-    order = np.argsort([e.r2 for e in exps])
-    return exps[order[len(order) // 2]], [e.r2 for e in exps]
+def _fit_goal(config: dict, goal: float = 0.95, done: str = "", more_hint: str = "") -> Outcome:
+    """Run `config` for each seed: pass if the median R² reaches `goal`, else a hint from the median run."""
+    try:
+        exps = [run_experiment(**config, seed=s) for s in SEEDS]
+    except (TypeError, ValueError) as err:
+        return Outcome(False, f"that setting does not run: {err}")
+    scores = ", ".join(f"{e.r2:.2f}" for e in exps)
+    exp = sorted(exps, key=lambda e: e.r2)[len(exps) // 2]
+    if exp.r2 >= goal:
+        return Outcome(True, f"{done}median R² = {exp.r2:.2f} over seeds {list(SEEDS)} (all: {scores}).")
+    return Outcome(False, f"median R² = {exp.r2:.2f}, short of {goal}. " + _hint_from(exp) + more_hint)
 
 
 def _hint_from(exp) -> str:
@@ -84,13 +91,7 @@ def check_sigmoid_sine(**changes) -> Outcome:
         return Outcome(False, "the budget is at most 1500 steps.")
     base = dict(target="sine", activation="sigmoid", hidden=(20, 20), x_scale=0.1, init="glorot_uniform",
                 lr=1e-3, steps=1500, n_train=256)
-    try:
-        exp, r2s = _median_run([{**base, **changes, "seed": s} for s in SEEDS])
-    except (TypeError, ValueError) as err:
-        return Outcome(False, f"that setting does not run: {err}")
-    if exp.r2 >= 0.95:
-        return Outcome(True, f"median R² = {exp.r2:.2f} over seeds {list(SEEDS)} (all: {', '.join(f'{v:.2f}' for v in r2s)}).")
-    return Outcome(False, f"median R² = {exp.r2:.2f}, short of 0.95. " + _hint_from(exp))
+    return _fit_goal({**base, **changes})
 
 
 # ---- 02 constant collapse -------------------------------------------------------------------------
@@ -109,14 +110,8 @@ def check_parabola_rescue(**changes) -> Outcome:
         return Outcome(False, problem)
     if len(changes) > 2:
         return Outcome(False, f"at most two changes, got {len(changes)}: find the two that matter most.")
-    try:
-        exp, r2s = _median_run([{**PARABOLA_SOURCE, **changes, "seed": s} for s in SEEDS])
-    except (TypeError, ValueError) as err:
-        return Outcome(False, f"that setting does not run: {err}")
-    if exp.r2 >= 0.95:
-        return Outcome(True, f"median R² = {exp.r2:.2f} (all: {', '.join(f'{v:.2f}' for v in r2s)}) with {changes}.")
-    return Outcome(False, f"median R² = {exp.r2:.2f}, short of 0.95. " + _hint_from(exp)
-                   + " (y stays unscaled here: what else lets the weights reach that scale within the budget?)")
+    return _fit_goal({**PARABOLA_SOURCE, **changes}, done=f"with {changes}: ",
+                     more_hint=" (y stays unscaled here: what else lets the weights reach that scale within the budget?)")
 
 
 MYSTERIES = {1: "dead ReLUs: learning rate 0.3", 2: "init too small: 6 layers, std 0.001",
@@ -148,8 +143,6 @@ def check_cause(k: int, cause: str) -> Outcome:
 def check_both_targets(**changes) -> Outcome:
     """03, exercise: with x/100 and raw y, choose init, lr and lr_decay so that the parabola and the indicator
     both reach a median R² >= 0.9 over three seeds in 2000 steps."""
-    from .sweeps import sweep
-
     problem = _restricted(changes, {"init", "lr", "lr_decay"})
     if problem:
         return Outcome(False, problem)
@@ -171,8 +164,6 @@ def check_both_targets(**changes) -> Outcome:
 def check_bounded_indicator(**changes) -> Outcome:
     """04, exercise: on [0, 1]-normalized data, keep the indicator's predictions inside [0, 1] (within 2%)
     in the domain and half its width beyond it, with a median R² >= 0.95 over three seeds in 1000 steps."""
-    from .diagnostics import overshoot
-
     problem = _restricted(changes, {"output_activation", "post_clip", "y_scale", "init", "lr", "lr_decay"})
     if problem:
         return Outcome(False, problem)
@@ -224,10 +215,4 @@ def check_challenge(k: int, **changes) -> Outcome:
         return Outcome(False, problem)
     if len(changes) > 3:
         return Outcome(False, f"at most three changes, got {len(changes)}.")
-    try:
-        exp, r2s = _median_run([{**CHALLENGES[k], **changes, "seed": s} for s in SEEDS])
-    except (TypeError, ValueError) as err:
-        return Outcome(False, f"that setting does not run: {err}")
-    if exp.r2 >= 0.95:
-        return Outcome(True, f"challenge {k} fixed: median R² = {exp.r2:.2f} (all: {', '.join(f'{v:.2f}' for v in r2s)}).")
-    return Outcome(False, f"median R² = {exp.r2:.2f}, short of 0.95. " + _hint_from(exp))
+    return _fit_goal({**CHALLENGES[k], **changes}, done=f"challenge {k} fixed: ")

@@ -94,8 +94,9 @@ def run_experiment(target="parabola", x_scale=None, y_scale=None, init=0.05, act
     x_scale / y_scale: None (raw), a number c (divide by c, as the source's x/100), 'minmax' or
     'standardize'. The seed fixes the training sample, the initial weights and the shuffling.
     Further options: output_activation, clip_range, post_clip (clip predictions after training to
-    (lo, hi) in the model's units, i.e. after y scaling: (0, 1) with y_scale='minmax'), lr_decay, optimizer, n_grid, beyond (also check overshoot this far
-    outside the domain, as a fraction of its width).
+    (lo, hi) in the model's units, i.e. after y scaling: (0, 1) with y_scale='minmax'), lr_decay,
+    optimizer, n_grid, beyond (also check overshoot this far outside the domain, as a fraction of
+    its width).
 
     >>> exp = run_experiment("parabola", x_scale=100, y_scale="minmax", steps=2000)  # doctest: +SKIP
     >>> exp.r2, exp.diagnosis.kinds                                                    # doctest: +SKIP

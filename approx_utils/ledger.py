@@ -13,6 +13,7 @@ import numpy as np
 from ._checks import check_seed
 from .diagnostics import KINDS
 from .experiments import run_experiment
+from .sweeps import sweep
 
 FITS, PARTIAL = 0.9, 0.5
 
@@ -157,8 +158,6 @@ class Ledger:
 def claims_ledger(claims, rows: dict, budgets=(1000, 4000), seeds=(0, 1, 2), **sweep_kwargs) -> Ledger:
     """Run every row (label -> sweep settings) for each seed at each budget, one sweep per budget,
     and judge each claim: holds, holds only at one budget, or does not hold."""
-    from .sweeps import sweep  # sweeps builds on this module's neighbours; import here to keep layers simple
-
     if len(budgets) != 2:
         raise ValueError(f"budgets must be two step counts, got {budgets!r}")
     seeds = tuple(check_seed(s) for s in seeds)

@@ -69,7 +69,7 @@ def make_initializer(init, seed: int):
     return keras.initializers.RandomNormal(mean=0.0, stddev=float(init), seed=seed)
 
 
-def _layer_seed(seed: int, index: int) -> int:
+def layer_seed(seed: int, index: int) -> int:
     # One initializer per layer, each with its own seed: a shared one gives every layer the same values.
     return seed * 1000 + index
 
@@ -103,10 +103,10 @@ def build_mlp(hidden=(20, 20, 20), activation: str = "elu", init=0.05, output_ac
     layers = [keras.Input(shape=(1,))]
     for i, width in enumerate(hidden):
         layers.append(keras.layers.Dense(width, activation=activation,
-                                         kernel_initializer=make_initializer(init, _layer_seed(seed, i))))
+                                         kernel_initializer=make_initializer(init, layer_seed(seed, i))))
     out_act = head if head in ("sigmoid", "tanh") else None
     layers.append(keras.layers.Dense(1, activation=out_act,
-                                     kernel_initializer=make_initializer(init, _layer_seed(seed, len(hidden)))))
+                                     kernel_initializer=make_initializer(init, layer_seed(seed, len(hidden)))))
     if head == "clip":
         layers.append(Clip(*clip_range))
     return keras.Sequential(layers)
@@ -130,5 +130,5 @@ def reinitialize(model, init=0.05, seed: int = 0) -> None:
     """
     init, seed = check_init(init), check_seed(seed)
     for i, layer in enumerate(dense_layers(model)):
-        layer.kernel.assign(make_initializer(init, _layer_seed(seed, i))(layer.kernel.shape))
+        layer.kernel.assign(make_initializer(init, layer_seed(seed, i))(layer.kernel.shape))
         layer.bias.assign(np.zeros(layer.bias.shape, dtype="float32"))

@@ -19,7 +19,7 @@ import tensorflow as tf
 from ._checks import check_int
 from .diagnostics import diagnose, r2
 from .experiments import pooled_model
-from .models import check_architecture, check_init, make_initializer, _layer_seed
+from .models import check_architecture, check_init, make_initializer, layer_seed
 from .scaling import get_scaler
 from .targets import get_target
 from .training import check_schedule
@@ -82,7 +82,7 @@ def _prepare(config: dict, n_train: int, n_grid: int):
 
 def _initial(shapes, init, seed) -> list:
     """The kernels `build_mlp(init=init, seed=seed)` starts from."""
-    return [np.asarray(make_initializer(init, _layer_seed(seed, i))(shape), np.float32) for i, shape in enumerate(shapes)]
+    return [np.asarray(make_initializer(init, layer_seed(seed, i))(shape), np.float32) for i, shape in enumerate(shapes)]
 
 
 def _compile(n_layers: int, activation):
