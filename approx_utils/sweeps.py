@@ -178,6 +178,7 @@ def sweep(configs: list[dict], hidden=(20, 20, 20), activation: str = "elu", ste
     trained = [w.numpy() for w in trained]
     diverged_at, losses = diverged_at.numpy(), losses.numpy()
 
+    model = pooled_model(hidden, activation, None, (0.0, 1.0), 0.05, 0)  # a body to score each row's weights in
     rows = []
     for k, (c, d) in enumerate(zip(full, data)):
         target, x_scaler, y_scaler, xs, ys, x_grid, xs_grid = d
@@ -186,7 +187,6 @@ def sweep(configs: list[dict], hidden=(20, 20, 20), activation: str = "elu", ste
         row = {**c, "target": target.name, "r2": float("-inf"), "diverged": bool(diverged),
                "final_loss": float(losses[k, -1]), "findings": "diverged" if diverged else ""}
         if not diverged:
-            model = pooled_model(hidden, activation, None, (0.0, 1.0), c["init"], c["seed"])
             model.set_weights(model_weights)
             raw = np.asarray(model(xs_grid.reshape(-1, 1).astype(np.float32)), np.float64).ravel()
             if np.all(np.isfinite(raw)):

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import logging
 import time
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 
 from . import _quiet  # noqa: F401
 import keras
@@ -47,7 +47,6 @@ class Run:
     lr_decay: float = 1.0
     batch_size: int | None = None
     optimizer: str = "adam"
-    extra: dict = field(default_factory=dict)
 
     @property
     def steps_done(self) -> int:

@@ -14,7 +14,6 @@ from __future__ import annotations
 import asyncio
 import html
 import io
-import time
 from collections import OrderedDict
 from typing import Callable
 
@@ -80,7 +79,6 @@ class Explorer:
         self.message = w.HTML()
         self.runs = 0                  # experiments trained (cache misses), for tests and benchmarks
         self.result = None             # the experiment on show
-        self.last_seconds = 0.0        # time of the last update, from the change to the redrawn image
         self._cache: OrderedDict = OrderedDict()
         self._cache_size = cache_size
         self._pending = False
@@ -135,7 +133,6 @@ class Explorer:
 
     def update(self) -> None:
         """Run (or fetch from the cache) the current setting and redraw; errors become a message."""
-        t0 = time.perf_counter()
         values = self.values
         try:
             config = self._config(values)
@@ -153,7 +150,6 @@ class Explorer:
         except Exception as err:  # a setting the package rejects: say so in the panel, never a traceback
             self.message.value = f"<span style='color:{COLORS['diverged']}'>could not run this setting: " \
                                  f"{html.escape(str(err))}</span>"
-        self.last_seconds = time.perf_counter() - t0
 
     def _show(self, exp, values) -> None:
         for ax in self.axes:
