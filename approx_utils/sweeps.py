@@ -5,6 +5,9 @@ matmuls), with Adam written out in the same arithmetic as Keras' Adam, so a conf
 sweep ends where it ends trained alone. Each configuration has its own target, scalings, init, seed,
 learning rate and decay; they share the architecture, the step budget and the training-set size.
 Full batch only. A configuration whose loss turns NaN/inf is frozen and reported as diverged.
+The same list of configurations gives the same numbers every time; a different list (rows added or
+removed) can move a row's numbers in the last digits, because batched kernels block differently
+for another stack size, and a chaotic run (large learning rate) can amplify that.
 """
 from __future__ import annotations
 
