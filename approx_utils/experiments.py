@@ -31,6 +31,28 @@ def pooled_model(hidden, activation, output_activation, clip_range, init, seed):
     return _POOL[key]
 
 
+@dataclass
+class Data:
+    """A target's training sample in original units, and the same sample scaled by fitted scalers."""
+
+    target: Target
+    x_train: np.ndarray
+    y_train: np.ndarray
+    x_scaler: Scaler
+    y_scaler: Scaler
+    xs: np.ndarray
+    ys: np.ndarray
+
+
+def prepare_data(target, x_scale, y_scale, n_train: int, seed: int) -> Data:
+    """Sample `n_train` points of `target` with `seed` and fit the x and y scalers to them."""
+    target = get_target(target)
+    x_scaler, y_scaler = get_scaler(x_scale), get_scaler(y_scale)
+    x_train, y_train = target.sample(n_train, seed=seed)
+    return Data(target, x_train, y_train, x_scaler, y_scaler, x_scaler.fit_transform(x_train),
+                y_scaler.fit_transform(y_train))
+
+
 def predict_original(model, x_scaler, y_scaler, x, post_clip=None) -> np.ndarray:
     """Predictions in original units: x scaled in, clipped to post_clip in the model's (scaled) units if
     given, then the y scaling inverted. NaN everywhere if the net's outputs are not finite (a diverged run).
@@ -125,9 +147,9 @@ def iterate_experiment(target="parabola", x_scale=None, y_scale=None, init=0.05,
     every = steps if every is None else check_int(every, "every", minimum=1)
     if post_clip is not None:
         post_clip = check_range(post_clip, "post_clip")
-    x_scaler, y_scaler = get_scaler(x_scale), get_scaler(y_scale)
-    x_train, y_train = target.sample(n_train, seed=seed)
-    xs, ys = x_scaler.fit_transform(x_train), y_scaler.fit_transform(y_train)
+    data = prepare_data(target, x_scale, y_scale, n_train, seed)
+    x_train, y_train, x_scaler, y_scaler, xs, ys = (data.x_train, data.y_train, data.x_scaler, data.y_scaler,
+                                                    data.xs, data.ys)
     config = dict(target=target.name, x_scale=x_scale, y_scale=y_scale, init=init, activation=activation,
                   hidden=hidden, steps=steps, lr=lr, batch_size=batch_size, seed=seed, n_train=n_train,
                   output_activation=head, clip_range=clip_range, post_clip=post_clip, lr_decay=lr_decay,

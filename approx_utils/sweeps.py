@@ -21,10 +21,8 @@ import tensorflow as tf
 
 from ._checks import check_int
 from .diagnostics import diagnose, r2
-from .experiments import pooled_model
+from .experiments import pooled_model, predict_original, prepare_data
 from .models import check_architecture, check_init, make_initializer, layer_seed
-from .scaling import get_scaler
-from .targets import get_target
 from .training import check_schedule
 
 PER_CONFIG = ("target", "x_scale", "y_scale", "init", "lr", "lr_decay", "seed")
@@ -71,16 +69,6 @@ def grid_configs(**axes) -> list[dict]:
             raise ValueError(f"unknown sweep axis {key!r}; choose among {', '.join(PER_CONFIG)}")
         configs = [{**c, key: v} for c in configs for v in values]
     return configs
-
-
-def _prepare(config: dict, n_train: int, n_grid: int):
-    target = get_target(config.get("target", "parabola"))
-    seed = config.get("seed", 0)
-    x_scaler, y_scaler = get_scaler(config.get("x_scale")), get_scaler(config.get("y_scale"))
-    x, y = target.sample(n_train, seed=seed)
-    xs, ys = x_scaler.fit_transform(x), y_scaler.fit_transform(y)
-    x_grid = target.grid(n_grid)
-    return target, x_scaler, y_scaler, xs, ys, x_grid, x_scaler.transform(x_grid)
 
 
 def _initial(shapes, init, seed) -> list:
@@ -161,14 +149,14 @@ def sweep(configs: list[dict], hidden=(20, 20, 20), activation: str = "elu", ste
 
     widths = (1,) + hidden + (1,)
     shapes = list(zip(widths[:-1], widths[1:]))
-    data = [_prepare(c, n_train, n_grid) for c in full]
+    data = [prepare_data(c["target"], c["x_scale"], c["y_scale"], n_train, c["seed"]) for c in full]
     kernels = [_initial(shapes, c["init"], c["seed"]) for c in full]
     weights = []
     for i, (_, fan_out) in enumerate(shapes):
         weights.append(tf.constant(np.stack([k[i] for k in kernels])))
         weights.append(tf.zeros([len(full), fan_out], tf.float32))
-    x = tf.constant(np.stack([d[3] for d in data])[:, :, None], tf.float32)
-    y = tf.constant(np.stack([d[4] for d in data])[:, :, None], tf.float32)
+    x = tf.constant(np.stack([d.xs for d in data])[:, :, None], tf.float32)
+    y = tf.constant(np.stack([d.ys for d in data])[:, :, None], tf.float32)
     lr = tf.constant([c["lr"] for c in full], tf.float32)
     decay = tf.constant([c["lr_decay"] for c in full], tf.float32)
 
@@ -184,17 +172,14 @@ def sweep(configs: list[dict], hidden=(20, 20, 20), activation: str = "elu", ste
     model = pooled_model(hidden, activation, None, (0.0, 1.0), 0.05, 0)  # a body to score each row's weights in
     rows = []
     for k, (c, d) in enumerate(zip(full, data)):
-        target, x_scaler, y_scaler, xs, ys, x_grid, xs_grid = d
-        model_weights = [w[k] for w in trained]
         diverged = diverged_at[k] >= 0
-        row = {**c, "target": target.name, "r2": float("-inf"), "diverged": bool(diverged),
+        row = {**c, "target": d.target.name, "r2": float("-inf"), "diverged": bool(diverged),
                "final_loss": float(losses[k, -1]), "findings": "diverged" if diverged else ""}
         if not diverged:
-            model.set_weights(model_weights)
-            raw = np.asarray(model(xs_grid.reshape(-1, 1).astype(np.float32)), np.float64).ravel()
-            if np.all(np.isfinite(raw)):
-                row["r2"] = r2(target(x_grid), y_scaler.inverse_transform(raw))
+            model.set_weights([w[k] for w in trained])
+            x_grid = d.target.grid(n_grid)
+            row["r2"] = r2(d.target(x_grid), predict_original(model, d.x_scaler, d.y_scaler, x_grid))
             if diagnose_each:
-                row["findings"] = ", ".join(diagnose(model, xs, ys).kinds) or "none"
+                row["findings"] = ", ".join(diagnose(model, d.xs, d.ys).kinds) or "none"
         rows.append(row)
     return SweepResult(rows, steps, seconds)
