@@ -8,7 +8,7 @@ STAMP  := $(VENV)/.installed-stamp
 export TF_CPP_MIN_LOG_LEVEL := 2
 export KERAS_BACKEND := tensorflow
 
-.PHONY: setup lab test bench clean
+.PHONY: setup lab test e2e chromium bench clean
 
 setup: $(STAMP)
 
@@ -28,10 +28,34 @@ lab: setup
 test: setup
 	MPLBACKEND=Agg $(BIN)/python -m pytest
 
-bench: setup
+# Browser tests: every notebook Run All'ed and every explorer moved in JupyterLab under Chromium.
+# Chromium comes from Debian (installed here when run as root), never from a download script.
+CHROMIUM ?= /usr/bin/chromium
+export CHROMIUM
+E2E_STAMP := $(VENV)/.e2e-stamp
+
+$(E2E_STAMP): $(STAMP)
+	$(BIN)/python -m pip install --quiet -e ".[lab,test,e2e]"
+	@touch $(E2E_STAMP)
+
+chromium:
+	@if [ -x "$(CHROMIUM)" ]; then :; \
+	elif [ "$$(id -u)" = 0 ] && command -v apt-get >/dev/null; then \
+		echo "installing Debian's chromium for the browser tests"; \
+		apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium >/dev/null; \
+	else \
+		echo "make e2e needs Chromium at $(CHROMIUM): install Debian's package (sudo apt-get install chromium)," \
+		     "or give its path: make e2e CHROMIUM=/path/to/chromium" >&2; exit 1; \
+	fi
+
+e2e: $(E2E_STAMP) chromium
+	$(BIN)/python -m pytest e2e
+
+bench: $(E2E_STAMP) chromium
 	$(BIN)/python benchmarks/bench_training.py
 	$(BIN)/python benchmarks/bench_widgets.py
 	$(BIN)/python benchmarks/bench_sweep.py
+	$(BIN)/python benchmarks/bench_browser.py
 
 clean:
 	rm -rf $(VENV) *.egg-info

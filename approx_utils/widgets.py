@@ -27,6 +27,9 @@ from .diagnostics import layer_states, overshoot
 from .experiments import iterate_experiment
 from .plotting import COLORS, plot_fit, plot_loss
 
+# The width a notebook gives an output at 1280x800 with the file browser open (~850 px): drawn at the
+# size it is shown, so the fonts are not scaled down (11 in, as before, showed at 86%).
+FIGSIZE, DPI = (9.4, 3.3), 90
 SETTLE_S = 0.005   # one turn of the kernel's loop, long enough for one queued message to land
 LEGEND_LOC = "upper left"  # a fixed legend: "best" searches for room on every redraw (~25 ms)
 
@@ -34,8 +37,9 @@ LEGEND_LOC = "upper left"  # a fixed legend: "best" searches for room on every r
 # ---- controls: every slider sends its value only on release ------------------------------------
 
 def log_slider(description: str, value: float, lo: float, hi: float) -> w.FloatLogSlider:
+    # ".4" is d3-format's "~g" to 4 digits: no trailing zeros ("0.001", not "0.00100"), as `shown_value` prints
     return w.FloatLogSlider(value=value, base=10, min=np.log10(lo), max=np.log10(hi), step=0.05,
-                            description=description, readout_format=".3g", continuous_update=False,
+                            description=description, readout_format=".4", continuous_update=False,
                             style={"description_width": "initial"})
 
 
@@ -50,6 +54,10 @@ def float_slider(description: str, value: float, lo: float, hi: float, step: flo
 
 
 def dropdown(description: str, options, value) -> w.Dropdown:
+    """A dropdown; no option may stand for None: a Dropdown whose value is None shows an empty box."""
+    if any((opt[1] if isinstance(opt, tuple) else opt) is None for opt in options):
+        raise ValueError(f"dropdown {description!r}: an option's value is None, which shows as no selection; "
+                         "use a name such as 'raw' and map it in the explorer's config")
     return w.Dropdown(options=options, value=value, description=description, style={"description_width": "initial"})
 
 
@@ -68,14 +76,14 @@ class Explorer:
     """
 
     def __init__(self, controls: dict, config: Callable[[dict], dict], draw: Callable, *, ncols: int = 2,
-                 figsize=(11, 3.6), live_every: int | None = 100, cache_size: int = 64, title: str = ""):
+                 figsize=FIGSIZE, live_every: int | None = 100, cache_size: int = 64, title: str = ""):
         self.controls, self._config, self._draw = controls, config, draw
         # Fixed margins, not constrained layout: the layout pass would double the time of every redraw.
-        self.figure = Figure(figsize=figsize, dpi=90)
+        self.figure = Figure(figsize=figsize, dpi=DPI)
         FigureCanvasAgg(self.figure)
         self.axes = list(np.atleast_1d(self.figure.subplots(1, ncols)))
-        self.figure.subplots_adjust(left=0.07, right=0.98, bottom=0.15, top=0.9, wspace=0.22)
-        self.image = w.Image(format="png", layout=w.Layout(width="100%", max_width=f"{figsize[0] * 90}px"))
+        self.figure.subplots_adjust(left=0.08, right=0.98, bottom=0.16, top=0.9, wspace=0.25)
+        self.image = w.Image(format="png", layout=w.Layout(width="100%", max_width=f"{figsize[0] * DPI:.0f}px"))
         self.message = w.HTML()
         self.runs = 0                  # experiments trained (cache misses), for tests and benchmarks
         self.result = None             # the experiment on show
@@ -148,8 +156,11 @@ class Explorer:
                     self._cache.popitem(last=False)
             self._show(exp, values)
         except Exception as err:  # a setting the package rejects: say so in the panel, never a traceback
-            self.message.value = f"<span style='color:{COLORS['diverged']}'>could not run this setting: " \
-                                 f"{html.escape(str(err))}</span>"
+            self._say_error(err, values)
+
+    def _say_error(self, err: Exception, values: dict) -> None:
+        self.message.value = setting_html(self.controls, values) + \
+            f"<span style='color:{COLORS['diverged']}'>could not run this setting: {html.escape(str(err))}</span>"
 
     def _show(self, exp, values) -> None:
         for ax in self.axes:
@@ -158,7 +169,7 @@ class Explorer:
         buffer = io.BytesIO()
         self.figure.savefig(buffer, format="png", pil_kwargs={"compress_level": 1})
         self.image.value = buffer.getvalue()
-        self.message.value = summary_html(exp)
+        self.message.value = setting_html(self.controls, values) + summary_html(exp)
         self.result = exp
 
     # -- live training -------------------------------------------------------------------------------
@@ -196,7 +207,7 @@ class Explorer:
                 self._show(exp, values)
                 yield exp
         except Exception as err:
-            self.message.value = f"could not run this setting: {html.escape(str(err))}"
+            self._say_error(err, values)
         finally:
             self.play_button.description = "▶ Train live"
 
@@ -211,6 +222,27 @@ def _wipe(ax) -> None:
     ax.set_autoscale_on(True)
 
 
+def _options(widget) -> list[tuple[str, object]]:
+    return [opt if isinstance(opt, tuple) else (str(opt), opt) for opt in widget.options]
+
+
+def shown_value(widget, value) -> str:
+    """A control's value as the panel states it: a dropdown's label, on/off, a number to 4 significant digits."""
+    if isinstance(widget, w.Dropdown):
+        return next((label for label, v in _options(widget) if v == value), str(value))
+    if isinstance(value, bool):
+        return "on" if value else "off"
+    return f"{value:.4g}" if isinstance(value, float) else str(value)
+
+
+def setting_html(controls: dict, values: dict) -> str:
+    """The setting a figure shows, one `description = value` per control: what a reader (or a test) checks
+    the figure against, since a slider may have moved again while it was drawn."""
+    parts = " · ".join(html.escape(f"{widget.description} = {shown_value(widget, values[name])}", quote=False)
+                       for name, widget in controls.items())
+    return f"<div class='au-setting' style='color:#555'>showing: {parts}</div>"
+
+
 def summary_html(exp) -> str:
     """The panel under the figure: the score, then each finding with its fix, in plain words."""
     run = exp.run
@@ -218,7 +250,9 @@ def summary_html(exp) -> str:
         head = (f"<b style='color:{COLORS['diverged']}'>diverged at step {run.diverged_at}</b>: "
                 "the loss became NaN or infinite. Try a smaller learning rate.")
     else:
-        head = f"<b>R² = {exp.r2:.3f}</b> after {run.steps_done} steps ({run.seconds:.2f} s of training)"
+        total = exp.config["steps"]  # a live run shows its chunks so far: "after 300 of 1000 steps"
+        done = f"{run.steps_done} steps" if run.steps_done == total else f"{run.steps_done} of {total} steps"
+        head = f"<b>R² = {exp.r2:.3f}</b> after {done} ({run.seconds:.2f} s of training)"
     items = "".join(f"<li><b>{f.kind}</b>: {html.escape(f.message)}<br><i>fix:</i> {html.escape(f.fix)}</li>"
                     for f in exp.diagnosis if f.kind != "diverged")
     return head + (f"<ul style='margin:4px 0'>{items}</ul>" if items else "<br>no problems found")
@@ -257,7 +291,7 @@ def scaling_explorer(target: str = "parabola", n_train: int = 128) -> Explorer:
 def saturation_explorer(target: str = "sine", steps: int = 500, n_train: int = 256) -> Explorer:
     """Input scale x activation x init: where the pre-activations land, how much of each layer is flat, the fit."""
     controls = {
-        "input_scale": log_slider("inputs span [0, s], s =", 1000.0, 1.0, 1000.0),
+        "input_scale": log_slider("inputs in [0, s], s", 1000.0, 1.0, 1000.0),
         "activation": dropdown("activation", ["sigmoid", "tanh", "elu", "relu"], "sigmoid"),
         "init": dropdown("init", [("glorot_uniform (Keras default)", "glorot_uniform"), ("he_normal", "he_normal"),
                                   ("normal, std 0.05", 0.05), ("normal, std 0.5", 0.5)], "glorot_uniform"),
@@ -326,11 +360,11 @@ def overshoot_explorer(steps: int = 1000, n_train: int = 256) -> Explorer:
 
 def workbench(n_train: int = 256) -> Explorer:
     """Every knob at once: data, scaling, architecture, init, optimizer, budget, seed."""
-    scales = [("raw", None), ("÷ 100", 100), ("min-max", "minmax"), ("standardize", "standardize")]
+    scales = [("raw", "raw"), ("÷ 100", 100), ("min-max", "minmax"), ("standardize", "standardize")]
     controls = {
         "target": dropdown("target", ["relu_shift", "indicator", "parabola", "sine", "step", "abs"], "parabola"),
         "x_scale": dropdown("x scaling", scales, 100),
-        "y_scale": dropdown("y scaling", [scales[0], scales[2], scales[3]], None),
+        "y_scale": dropdown("y scaling", [scales[0], scales[2], scales[3]], "raw"),
         "activation": dropdown("activation", ["elu", "relu", "leaky_relu", "tanh", "sigmoid", "selu"], "elu"),
         "init": dropdown("init", [("std (slider)", "std")] + [(n, n) for n in ("glorot_uniform", "he_normal", "lecun_normal")],
                          "std"),
@@ -340,15 +374,18 @@ def workbench(n_train: int = 256) -> Explorer:
         "width": int_slider("units per layer", 20, 2, 64),
         "lr": log_slider("learning rate", 1e-3, 1e-4, 1.0),
         "lr_decay": log_slider("final lr / lr", 1.0, 0.01, 1.0),
-        "batch": dropdown("batch", [("full", None), ("32", 32), ("128", 128)], None),
+        "batch": dropdown("batch", [("full", "full"), ("32", 32), ("128", 128)], "full"),
         "steps": int_slider("steps", 1000, 100, 5000, 100),
         "seed": int_slider("seed", 0, 0, 9),
     }
 
     def config(v):
-        return dict(target=v["target"], x_scale=v["x_scale"], y_scale=v["y_scale"], activation=v["activation"],
+        raw = {"raw": None, "full": None}  # the dropdowns' names for "no scaling" and "full batch"
+        return dict(target=v["target"], x_scale=raw.get(v["x_scale"], v["x_scale"]),
+                    y_scale=raw.get(v["y_scale"], v["y_scale"]), activation=v["activation"],
                     init=v["std"] if v["init"] == "std" else v["init"], hidden=(v["width"],) * v["depth"],
-                    lr=v["lr"], lr_decay=v["lr_decay"], batch_size=v["batch"], steps=v["steps"], seed=v["seed"],
+                    lr=v["lr"], lr_decay=v["lr_decay"], batch_size=raw.get(v["batch"], v["batch"]), steps=v["steps"],
+                    seed=v["seed"],
                     n_train=n_train, **HEAD_CHOICES[v["head"]])
 
     return Explorer(controls, config, _draw_fit_and_loss, title="Workbench: every knob")

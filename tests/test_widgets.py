@@ -88,7 +88,7 @@ def test_extreme_settings_end_in_a_message_not_an_exception():
     lab.controls["steps"].value = lab.controls["steps"].max
     assert lab.result.run.steps_done >= 1
     text = lab.message.value
-    assert text.startswith("<b") and ("diverged" in text or "R²" in text)
+    assert text.startswith("<div class='au-setting'") and ("diverged at step" in text or "R² =" in text)
 
 
 def test_a_diverged_run_says_so_in_the_panel():
@@ -96,9 +96,9 @@ def test_a_diverged_run_says_so_in_the_panel():
     bench.controls["lr"].value = 1.0
     bench.controls["std"].value = 5.0
     bench.controls["activation"].value = "relu"
-    bench.controls["y_scale"].value = None
+    bench.controls["y_scale"].value = "raw"
     bench.controls["target"].value = "parabola"
-    bench.controls["x_scale"].value = None
+    bench.controls["x_scale"].value = "raw"
     assert bench.result.diverged or bench.result.r2 < 0.5
     if bench.result.diverged:
         assert "diverged at step" in bench.message.value and "smaller learning rate" in bench.message.value
@@ -132,3 +132,33 @@ def test_display_only_controls_redraw_without_retraining():
     over.controls["head"].value = "clip after training"
     assert over.runs == runs + 1
     assert network_line(over).get_ydata().max() <= 1 and network_line(over).get_ydata().min() >= 0
+
+
+@pytest.mark.parametrize("make", [au.scaling_explorer, au.saturation_explorer, au.overshoot_explorer, au.workbench,
+                                  au.collapse_explorer])
+def test_every_dropdown_shows_its_choice_and_the_panel_names_the_setting(make):
+    explorer = make(n_train=64)
+    for widget in explorer.controls.values():
+        if isinstance(widget, au.widgets.w.Dropdown):  # value None would show an empty box in the browser
+            assert widget.index is not None and widget.label, widget.description
+    text = explorer.message.value
+    for name, widget in explorer.controls.items():
+        assert f"{widget.description} = {au.widgets.shown_value(widget, widget.value)}" in text
+
+
+def test_the_panel_states_the_setting_it_draws():
+    lab = au.scaling_explorer(n_train=64)
+    lab.controls["lr"].value = 0.0112
+    lab.controls["scale_y"].value = True
+    assert "learning rate = 0.0112" in lab.message.value and "y to [0, 1] = on" in lab.message.value
+    bench = au.workbench(n_train=64)
+    bench.controls["y_scale"].value = "minmax"
+    assert "y scaling = min-max" in bench.message.value and bench.result.config["y_scale"] == "minmax"
+    bench.controls["y_scale"].value = "raw"
+    assert "y scaling = raw" in bench.message.value and bench.result.config["y_scale"] is None
+    assert bench.result.config["batch_size"] is None and "batch = full" in bench.message.value
+
+
+def test_a_dropdown_option_of_none_is_refused():
+    with pytest.raises(ValueError, match="None"):
+        au.widgets.dropdown("y scaling", [("raw", None), ("min-max", "minmax")], None)

@@ -1,0 +1,100 @@
+"""Every notebook Run All'ed in JupyterLab under Chromium, and every explorer moved the way a student moves it.
+
+The `notebook` fixture opens and runs each notebook once; the tests below then look at that page in
+order: clean run, explorers rendered, one slider move, a burst of moves (latest wins), live training,
+a diverging setting.
+"""
+import re
+
+import pytest
+
+from conftest import DIVERGING
+
+
+def test_run_all_is_clean(notebook):
+    """No error or stderr output, no broken widget, no console error; every explorer drawn with its controls."""
+    assert notebook.problems() == []
+    explorers = notebook.explorers()
+    assert len(explorers) == len(notebook.expected_explorers), notebook.expected_explorers
+    for view in explorers:
+        assert view.image_ok(), "the explorer's figure did not load"
+        assert view.box.locator(".widget-slider, .widget-dropdown").count() >= 2
+        assert view.setting(), f"no 'showing:' line in the panel: {view.message()!r}"
+        assert "R² =" in view.message() or "diverged" in view.message()
+    print(f"{notebook.path}: Run All {notebook.run_seconds:.1f} s")
+
+
+def _slider_to_move(view) -> tuple[str, str]:
+    """The first slider, and the arrow key that moves it (left if it starts at its maximum)."""
+    name = view.slider_names()[0]
+    return name, "ArrowLeft" if view.at_max(name) else "ArrowRight"
+
+
+@pytest.mark.explorer
+def test_a_slider_move_redraws_the_figure_for_the_new_setting(notebook):
+    view = notebook.explorers()[0]
+    name, key = _slider_to_move(view)
+    before, old = view.readout(name), view.src()
+    view.press(name, key)
+    assert view.readout(name) != before, "the key press did not move the slider"
+    seconds = view.wait_shown(name, old)
+    assert view.shows(name, view.readout(name))
+    assert view.image_ok() and notebook.problems() == []
+    print(f"{notebook.path}: {name} {before} -> {view.readout(name)}: new figure in {seconds:.2f} s")
+
+
+@pytest.mark.explorer
+def test_a_burst_of_moves_ends_on_the_last_setting(notebook):
+    """Five key presses in a row: the page ends on the figure and panel of the fifth, with fewer redraws
+    than moves (latest wins, in the real front end)."""
+    view = notebook.explorers()[0]
+    name, key = _slider_to_move(view)
+    view.watch_redraws()
+    old = view.src()
+    view.press(name, key, times=5)
+    last = view.readout(name)
+    view.wait_shown(name, old)
+    assert view.quiet_for(1.5), "the figure kept changing after it showed the last setting"
+    assert view.readout(name) == last and view.shows(name, last)
+    redraws = view.redraws()
+    assert 1 <= len(redraws) < 5, f"{len(redraws)} redraws for 5 moves"
+    assert redraws[-1] == view.src() and notebook.problems() == []
+
+
+@pytest.mark.live
+def test_train_live_animates_and_a_second_click_stops_it(notebook):
+    view = notebook.explorers()[0]
+    if "steps" in view.slider_names():  # a long run, so that Stop lands before the end
+        old = view.src()
+        view.press("steps", "End")
+        view.wait_shown("steps", old)
+    button = view.button()
+    assert "Train live" in button.text_content()
+    view.watch_redraws()
+    button.click()
+    view.wait_for(lambda: len(view.redraws()) >= 2, 60, "two live frames")
+    assert "Stop" in button.text_content()
+    button.click()
+    view.wait_for(lambda: "Train live" in button.text_content(), 30, "the button to read 'Train live' again")
+    assert view.quiet_for(1.0), "the figure kept changing after Stop"
+    done = re.search(r"after (\d+) of (\d+) steps", view.message())
+    assert done and int(done.group(1)) < int(done.group(2)), f"the run was not stopped early: {view.message()!r}"
+    assert notebook.problems() == []
+
+
+@pytest.mark.diverging
+def test_a_diverging_setting_is_a_message_not_a_traceback(notebook):
+    view = notebook.explorers()[0]
+    action, control, value = DIVERGING[notebook.expected_explorers[0]]
+    old = view.src()
+    if action == "press":
+        view.press(control, value)
+        view.wait_shown(control, old)
+        assert float(view.setting()[control]) == 1.0
+    else:
+        view.choose(control, value)
+        view.wait_for(lambda: view.setting().get(control) == value and view.src() != old, 60, f"{control} = {value}")
+    text = view.message()
+    assert "diverged at step" in text or "R² =" in text, text
+    assert "could not run" not in text
+    assert view.image_ok() and notebook.problems() == []
