@@ -6,6 +6,7 @@ from . import _quiet  # noqa: F401  (must run before TensorFlow is imported)
 from .targets import TARGETS, Target, get_target
 from .scaling import Divide, Identity, MinMax, Scaler, Standardize, get_scaler
 from .models import ACTIVATIONS, HEADS, Clip, build_mlp, reinitialize
+from .losses import LOSSES, keras_loss
 from .training import Run, Trainer, train
 from .diagnostics import (KINDS, Diagnosis, Finding, dead_units, diagnose, gradient_norms, overshoot, r2,
                           sample_gradient_norms, saturation)

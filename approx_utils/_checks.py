@@ -77,3 +77,12 @@ def check_range(value, name: str) -> tuple[float, float]:
     if not (np.isfinite(lo) and np.isfinite(hi)) or hi <= lo:
         raise ValueError(f"{name} must be finite with lo < hi, got {value!r}")
     return lo, hi
+
+
+def check_model(model, name: str = "model"):
+    """A Keras model (what `build_mlp` returns), else a TypeError naming what was given."""
+    import keras  # here, not at the top: _checks is imported before TensorFlow is quieted
+
+    if not isinstance(model, keras.Model):
+        raise TypeError(f"{name} must be a Keras model (see build_mlp), got {type(model).__name__}")
+    return model

@@ -13,7 +13,8 @@ import keras
 import numpy as np
 import tensorflow as tf
 
-from ._checks import as_1d_array, check_pair
+from ._checks import as_1d_array, check_model, check_pair
+from .losses import loss_function
 from .models import Clip, dense_layers, predict
 
 FLAT = 0.01              # a unit is "flat" where its derivative is below 1% of the activation's peak
@@ -82,6 +83,7 @@ class LayerState:
 
 def layer_states(model, x) -> list[LayerState]:
     """Forward pass layer by layer, keeping each Dense layer's pre-activation, output and flat mask."""
+    check_model(model)
     h = tf.constant(as_1d_array(x, "x").reshape(-1, 1), tf.float32)
     states = []
     for layer in model.layers:
@@ -111,6 +113,7 @@ def dead_units(model, x) -> list[float]:
 
 def gradient_norms(model, x, y) -> list[float]:
     """Per Dense layer (input side first): the norm of the MSE loss gradient w.r.t. its kernel."""
+    check_model(model)
     x, y = check_pair(x, y)
     kernels = [layer.kernel for layer in dense_layers(model)]
     with tf.GradientTape() as tape:
@@ -119,16 +122,17 @@ def gradient_norms(model, x, y) -> list[float]:
     return [float(tf.norm(g)) for g in tape.gradient(loss, kernels)]
 
 
-def sample_gradient_norms(model, x, y) -> np.ndarray:
-    """Per sample: the norm of its squared-error gradient w.r.t. all weights (zero where a clip or a dead
-    unit blocks it). One small tape per sample: meant for a few hundred samples."""
+def sample_gradient_norms(model, x, y, loss: str = "mse") -> np.ndarray:
+    """Per sample: the norm of its loss gradient w.r.t. all weights (zero where a clip or a dead unit
+    blocks it), for a loss of `LOSSES`. One small tape per sample: meant for a few hundred samples."""
+    check_model(model)
     x, y = check_pair(x, y)
-    weights = model.trainable_variables
+    per_sample, weights = loss_function(loss), model.trainable_variables
     norms = []
     for xi, yi in zip(x, y):
         with tf.GradientTape() as tape:
-            loss = tf.square(float(yi) - model(tf.constant([[xi]], tf.float32))[0, 0])
-        norms.append(float(tf.linalg.global_norm([g for g in tape.gradient(loss, weights) if g is not None])))
+            loss_value = tf.reduce_sum(per_sample(tf.constant([[yi]], tf.float32), model(tf.constant([[xi]], tf.float32))))
+        norms.append(float(tf.linalg.global_norm([g for g in tape.gradient(loss_value, weights) if g is not None])))
     return np.array(norms)
 
 
@@ -195,16 +199,35 @@ def _collapse_fix(ev: dict) -> str:
             "a larger learning rate, or more steps")
 
 
+def _saturated_head(head, loss: str) -> Finding:
+    """A sigmoid output on its flat tails: under the squared error those samples pass back almost no
+    gradient (notebook 04 measures it); under cross-entropy the gradient w.r.t. the logit is p - y."""
+    logit = float(np.median(np.abs(head.pre)))
+    message = (f"the sigmoid output sits on its flat tails for {_pct(head.saturated_fraction)} of the samples "
+               f"(median |logit| {logit:.0f})")
+    if loss == "bce":
+        fix = ("with 0/1 targets cross-entropy keeps pushing the logits out; squash the targets to [0.01, 0.99] "
+               "(y_scale=au.MinMax(0.01, 0.99)) to give them a finite optimum")
+    else:
+        fix = (f"train with loss='bce' (binary cross-entropy): under '{loss}' a saturated sample passes back "
+               "almost no gradient, under cross-entropy its logit's gradient is p - y; with squashed targets "
+               "(au.MinMax(0.01, 0.99)) that pulls the logits back")
+    return Finding("saturation", message, fix, {"head_saturated_fraction": head.saturated_fraction,
+                                                "median_abs_logit": logit, "loss": loss})
+
+
 def _pct(v) -> str:
     return f"{100 * v:.0f}%"
 
 
-def diagnose(model, x, y, run=None, x_beyond=None) -> Diagnosis:
+def diagnose(model, x, y, run=None, x_beyond=None, loss=None) -> Diagnosis:
     """Name what is wrong with a model fitted to (x, y), given in the model's own units.
 
     run: the training `Run`, to report divergence. x_beyond: inputs outside the training domain,
-    to measure overshoot where the net extrapolates. Returns a `Diagnosis` (empty when all is well).
+    to measure overshoot where the net extrapolates. loss: what it was trained with, if not run's
+    (default 'mse'), for the advice. Returns a `Diagnosis` (empty when all is well).
     """
+    check_model(model)
     x, y = check_pair(x, y)
     found = Diagnosis()
     weights_finite = all(np.all(np.isfinite(w)) for w in model.get_weights())
@@ -236,6 +259,10 @@ def diagnose(model, x, y, run=None, x_beyond=None) -> Diagnosis:
                              "standardize x (zero mean, unit spread) so pre-activations stay near 0, use ReLU/ELU "
                              "units, or a Glorot/He init that keeps pre-activations of order 1",
                              {"saturated_fraction": sat, "max_abs_x": float(np.max(np.abs(x)))}))
+
+    head = states[-1]
+    if head.activation == "sigmoid" and head.saturated_fraction > SATURATED_LAYER:
+        found.append(_saturated_head(head, loss or (run.loss_name if run is not None else "mse")))
 
     dead = {s.index + 1: s.dead_fraction for s in hidden if s.activation in RELU_FAMILY}
     worst = {k: v for k, v in dead.items() if v >= DEAD_LAYER}

@@ -6,12 +6,14 @@ reuses the pooled model and its compiled training loop instead of tracing a new 
 """
 from __future__ import annotations
 
+import inspect
 from dataclasses import dataclass, field
 
 import numpy as np
 
 from ._checks import check_int, check_positive, check_range
 from .diagnostics import Diagnosis, diagnose, r2
+from .losses import check_loss
 from .models import build_mlp, check_architecture, check_init, predict, reinitialize
 from .scaling import Scaler, get_scaler
 from .targets import Target, get_target
@@ -117,12 +119,16 @@ def run_experiment(target="parabola", x_scale=None, y_scale=None, init=0.05, act
     'standardize'. The seed fixes the training sample, the initial weights and the shuffling.
     Further options: output_activation, clip_range, post_clip (clip predictions after training to
     (lo, hi) in the model's units, i.e. after y scaling: (0, 1) with y_scale='minmax'), lr_decay,
-    optimizer, n_grid, beyond (also check overshoot this far outside the domain, as a fraction of
-    its width).
+    optimizer, loss ('mse', 'mae', 'huber', or 'bce' for [0, 1] targets and a sigmoid head), n_grid,
+    beyond (also check overshoot this far outside the domain, as a fraction of its width).
 
     >>> exp = run_experiment("parabola", x_scale=100, y_scale="minmax", steps=2000)  # doctest: +SKIP
     >>> exp.r2, exp.diagnosis.kinds                                                    # doctest: +SKIP
     """
+    unknown = sorted(set(options) - set(EXPERIMENT_OPTIONS))
+    if unknown:
+        raise TypeError(f"run_experiment() got unknown option(s) {', '.join(map(repr, unknown))}; it accepts "
+                        f"{', '.join(EXPERIMENT_ARGUMENTS)}")
     for exp in iterate_experiment(target, x_scale, y_scale, init, activation, hidden, steps, lr, batch_size,
                                   seed, n_train, **options):
         pass
@@ -132,7 +138,7 @@ def run_experiment(target="parabola", x_scale=None, y_scale=None, init=0.05, act
 def iterate_experiment(target="parabola", x_scale=None, y_scale=None, init=0.05, activation="elu",
                        hidden=(20, 20, 20), steps=2000, lr=1e-3, batch_size=None, seed=0, n_train=1000,
                        output_activation=None, clip_range=(0.0, 1.0), post_clip=None, lr_decay=1.0,
-                       optimizer="adam", n_grid=1001, beyond=0.0, every=None):
+                       optimizer="adam", loss="mse", n_grid=1001, beyond=0.0, every=None):
     """`run_experiment`, yielding the scored Experiment after every `every` steps (all at once if None).
 
     The chunks train exactly as one run does (same weights at the end), so live training shows the
@@ -150,10 +156,11 @@ def iterate_experiment(target="parabola", x_scale=None, y_scale=None, init=0.05,
     data = prepare_data(target, x_scale, y_scale, n_train, seed)
     x_train, y_train, x_scaler, y_scaler, xs, ys = (data.x_train, data.y_train, data.x_scaler, data.y_scaler,
                                                     data.xs, data.ys)
+    loss = check_loss(loss, ys, head)
     config = dict(target=target.name, x_scale=x_scale, y_scale=y_scale, init=init, activation=activation,
                   hidden=hidden, steps=steps, lr=lr, batch_size=batch_size, seed=seed, n_train=n_train,
                   output_activation=head, clip_range=clip_range, post_clip=post_clip, lr_decay=lr_decay,
-                  optimizer=optimizer)
+                  optimizer=optimizer, loss=loss)
 
     model = pooled_model(hidden, activation, head, clip_range, init, seed)
     trainer = Trainer.for_model(model, optimizer)
@@ -164,7 +171,7 @@ def iterate_experiment(target="parabola", x_scale=None, y_scale=None, init=0.05,
     runs = []
     for start in range(0, steps, every):
         runs.append(trainer.run(xs, ys, min(every, steps - start), lr=lr, lr_decay=lr_decay, batch_size=batch_size,
-                                seed=seed, start=start, total=steps))
+                                seed=seed, start=start, total=steps, loss=loss))
         run = Run.join(runs)
         diagnosis = diagnose(model, xs, ys, run=run, x_beyond=wide)
         y_grid_pred = predict_original(model, x_scaler, y_scaler, x_grid, post_clip)
@@ -172,3 +179,8 @@ def iterate_experiment(target="parabola", x_scale=None, y_scale=None, init=0.05,
                          x_grid, y_grid_pred, r2(y_grid, y_grid_pred), diagnosis)
         if run.diverged:
             return
+
+
+# What run_experiment accepts (its own arguments, then iterate_experiment's options): named in its errors.
+EXPERIMENT_ARGUMENTS = [name for name in inspect.signature(iterate_experiment).parameters if name != "every"]
+EXPERIMENT_OPTIONS = EXPERIMENT_ARGUMENTS[list(inspect.signature(run_experiment).parameters).index("options"):]

@@ -112,6 +112,15 @@ def build_mlp(hidden=(20, 20, 20), activation: str = "elu", init=0.05, output_ac
     return keras.Sequential(layers)
 
 
+def output_head(model) -> str:
+    """The head of a model's output, one of HEADS: what a loss such as binary cross-entropy needs to know."""
+    last = model.layers[-1]
+    if isinstance(last, Clip):
+        return "clip"
+    name = getattr(getattr(last, "activation", None), "__name__", "linear")
+    return name if name in HEADS else "linear"
+
+
 def predict(model, x) -> np.ndarray:
     """The model's outputs for 1-D inputs x, as a float64 1-D array (one eager call, no `model.predict` overhead)."""
     column = np.asarray(x, np.float32).reshape(-1, 1)

@@ -22,6 +22,7 @@ import tensorflow as tf
 from ._checks import check_int
 from .diagnostics import diagnose, r2
 from .experiments import pooled_model, predict_original, prepare_data
+from .losses import check_loss, loss_function
 from .models import check_architecture, check_init, make_initializer, layer_seed
 from .training import check_schedule
 
@@ -76,7 +77,9 @@ def _initial(shapes, init, seed) -> list:
     return [np.asarray(make_initializer(init, layer_seed(seed, i))(shape), np.float32) for i, shape in enumerate(shapes)]
 
 
-def _compile(n_layers: int, activation):
+def _compile(n_layers: int, activation, head, loss: str):
+    per_sample = loss_function(loss)
+
     @tf.function(reduce_retracing=True)
     def loop(weights, x, y, steps, lr, decay):
         moments = [tf.zeros_like(w) for w in weights]
@@ -94,7 +97,9 @@ def _compile(n_layers: int, activation):
                     h = tf.einsum("kni,kio->kno", h, w) + b[:, None, :]
                     if i < n_layers - 1:
                         h = activation(h)
-                per_config = tf.reduce_mean(tf.square(y - h), axis=[1, 2])
+                    elif head is not None:
+                        h = head(h)  # Keras' sigmoid: keeps the logits, which its cross-entropy then reads
+                per_config = tf.reduce_mean(per_sample(y, h), axis=1)  # per sample, then the mean per config
                 total = tf.reduce_sum(tf.where(alive, per_config, 0.0))
             grads = tape.gradient(total, weights)
             losses = losses.write(t, per_config)
@@ -125,15 +130,21 @@ _LOOPS: dict = {}
 
 
 def sweep(configs: list[dict], hidden=(20, 20, 20), activation: str = "elu", steps: int = 1000,
-          n_train: int = 256, n_grid: int = 401, diagnose_each: bool = True) -> SweepResult:
+          n_train: int = 256, n_grid: int = 401, diagnose_each: bool = True, output_activation=None,
+          loss: str = "mse") -> SweepResult:
     """Train every configuration (dicts of target, x_scale, y_scale, init, lr, lr_decay, seed) at once.
+
+    output_activation: None (linear) or 'sigmoid'; loss: one of `LOSSES` ('bce' needs the sigmoid head
+    and every configuration's scaled targets in [0, 1]), shared by all configurations.
 
     >>> res = sweep(grid_configs(init=[0.05, 0.5], lr=[1e-3, 1e-2]), steps=1000)   # doctest: +SKIP
     >>> [(r["init"], r["lr"], round(r["r2"], 2)) for r in res]                     # doctest: +SKIP
     """
     if not isinstance(configs, (list, tuple)) or not configs:
         raise ValueError("configs must be a non-empty list of settings (see grid_configs)")
-    hidden, activation, _, _ = check_architecture(hidden, activation, None, (0, 1))
+    hidden, activation, head, _ = check_architecture(hidden, activation, output_activation, (0, 1))
+    if head not in ("linear", "sigmoid"):
+        raise ValueError(f"a sweep's output_activation must be None or 'sigmoid', got {output_activation!r}")
     steps = check_int(steps, "steps", minimum=1)
     n_train, n_grid = check_int(n_train, "n_train", minimum=2), check_int(n_grid, "n_grid", minimum=2)
     full = []
@@ -150,6 +161,8 @@ def sweep(configs: list[dict], hidden=(20, 20, 20), activation: str = "elu", ste
     widths = (1,) + hidden + (1,)
     shapes = list(zip(widths[:-1], widths[1:]))
     data = [prepare_data(c["target"], c["x_scale"], c["y_scale"], n_train, c["seed"]) for c in full]
+    for d in data:
+        loss = check_loss(loss, d.ys, head)
     kernels = [_initial(shapes, c["init"], c["seed"]) for c in full]
     weights = []
     for i, (_, fan_out) in enumerate(shapes):
@@ -160,16 +173,17 @@ def sweep(configs: list[dict], hidden=(20, 20, 20), activation: str = "elu", ste
     lr = tf.constant([c["lr"] for c in full], tf.float32)
     decay = tf.constant([c["lr_decay"] for c in full], tf.float32)
 
-    key = (len(shapes), activation)
+    key = (len(shapes), activation, head, loss)
     if key not in _LOOPS:
-        _LOOPS[key] = _compile(len(shapes), keras.activations.get(activation))
+        _LOOPS[key] = _compile(len(shapes), keras.activations.get(activation),
+                               keras.activations.sigmoid if head == "sigmoid" else None, loss)
     t0 = time.perf_counter()
     trained, losses, diverged_at = _LOOPS[key](weights, x, y, tf.constant(steps), lr, decay)
     seconds = time.perf_counter() - t0
     trained = [w.numpy() for w in trained]
     diverged_at, losses = diverged_at.numpy(), losses.numpy()
 
-    model = pooled_model(hidden, activation, None, (0.0, 1.0), 0.05, 0)  # a body to score each row's weights in
+    model = pooled_model(hidden, activation, head, (0.0, 1.0), 0.05, 0)  # a body to score each row's weights in
     rows = []
     for k, (c, d) in enumerate(zip(full, data)):
         diverged = diverged_at[k] >= 0
@@ -180,6 +194,6 @@ def sweep(configs: list[dict], hidden=(20, 20, 20), activation: str = "elu", ste
             x_grid = d.target.grid(n_grid)
             row["r2"] = r2(d.target(x_grid), predict_original(model, d.x_scaler, d.y_scaler, x_grid))
             if diagnose_each:
-                row["findings"] = ", ".join(diagnose(model, d.xs, d.ys).kinds) or "none"
+                row["findings"] = ", ".join(diagnose(model, d.xs, d.ys, loss=loss).kinds) or "none"
         rows.append(row)
     return SweepResult(rows, steps, seconds)

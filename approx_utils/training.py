@@ -1,7 +1,7 @@
 """`train`: the one fast training loop every notebook and widget uses.
 
-The whole run is one compiled `tf.function` around the step: the same math as `model.fit` (MSE,
-Keras' own optimizer) without Keras' per-epoch overhead, 60x faster than `model.fit` for these tiny
+The whole run is one compiled `tf.function` around the step: the same math as `model.fit` (Keras'
+own loss and optimizer) without Keras' per-epoch overhead, 60x faster than `model.fit` for these tiny
 models here (benchmarks/bench_training.py). Steps, learning rate and seed are tensors, so new values
 never re-trace; a model keeps its compiled loop (see `Trainer.for_model`). A NaN/inf loss stops the
 run: it is reported as `diverged`, not raised.
@@ -18,6 +18,8 @@ import numpy as np
 import tensorflow as tf
 
 from ._checks import check_choice, check_int, check_pair, check_positive, check_seed
+from .losses import check_loss, loss_function
+from .models import output_head
 
 OPTIMIZERS = ("adam", "sgd", "rmsprop", "adamw", "nadam")
 
@@ -47,6 +49,7 @@ class Run:
     lr_decay: float = 1.0
     batch_size: int | None = None
     optimizer: str = "adam"
+    loss_name: str = "mse"
 
     @property
     def steps_done(self) -> int:
@@ -62,7 +65,8 @@ class Run:
         last = runs[-1]
         return cls(loss=np.concatenate([r.loss for r in runs]), steps=sum(r.steps for r in runs),
                    diverged=last.diverged, diverged_at=last.diverged_at, seconds=sum(r.seconds for r in runs),
-                   lr=last.lr, lr_decay=last.lr_decay, batch_size=last.batch_size, optimizer=last.optimizer)
+                   lr=last.lr, lr_decay=last.lr_decay, batch_size=last.batch_size, optimizer=last.optimizer,
+                   loss_name=last.loss_name)
 
     def __repr__(self):
         state = f"diverged at step {self.diverged_at}" if self.diverged else f"final loss {self.final_loss:.4g}"
@@ -117,14 +121,14 @@ class Trainer:
             if var is not lr:
                 var.assign(np.zeros(var.shape, dtype=var.dtype))
 
-    def _loop(self, full_batch: bool, decaying: bool):
-        key = (full_batch, decaying)
+    def _loop(self, full_batch: bool, decaying: bool, loss: str = "mse"):
+        key = (full_batch, decaying, loss)
         if key not in self._loops:
-            self._loops[key] = self._compile(full_batch, decaying)
+            self._loops[key] = self._compile(full_batch, decaying, loss)
         return self._loops[key]
 
-    def _compile(self, full_batch: bool, decaying: bool):
-        model, optimizer = self.model, self.optimizer
+    def _compile(self, full_batch: bool, decaying: bool, loss: str):
+        model, optimizer, per_sample = self.model, self.optimizer, loss_function(loss)
         weights = model.trainable_variables
         spec = tf.TensorSpec([None, 1], tf.float32)
         scalar_i, scalar_f = tf.TensorSpec([], tf.int32), tf.TensorSpec([], tf.float32)
@@ -150,40 +154,46 @@ class Trainer:
                     idx = perm[b * batch_size: tf.minimum((b + 1) * batch_size, n)]
                     xb, yb = tf.gather(x, idx), tf.gather(y, idx)
                 with tf.GradientTape() as tape:
-                    loss = tf.reduce_mean(tf.square(yb - model(xb, training=True)))
-                optimizer.apply(tape.gradient(loss, weights), weights)
-                losses = losses.write(i, loss)
-                finite = tf.math.is_finite(loss)
+                    value = tf.reduce_mean(per_sample(yb, model(xb, training=True)))  # as compile(loss=...)
+                optimizer.apply(tape.gradient(value, weights), weights)
+                losses = losses.write(i, value)
+                finite = tf.math.is_finite(value)
                 i += 1
             return losses.gather(tf.range(i))
 
         return loop
 
     def run(self, x, y, steps: int, *, lr: float = 1e-3, lr_decay: float = 1.0, batch_size=None,
-            seed: int = 0, start: int = 0, total: int | None = None) -> Run:
+            seed: int = 0, start: int = 0, total: int | None = None, loss: str = "mse") -> Run:
         """Train for `steps` more steps from the current state; see `train` for the arguments.
 
         start/total place these steps inside a longer run (for the lr schedule and the shuffling).
         """
         x, y = check_pair(x, y)
         steps, lr, lr_decay, batch_size, seed = check_schedule(steps, lr, lr_decay, batch_size, seed)
+        loss = check_loss(loss, y, output_head(self.model))
         start = check_int(start, "start", minimum=0)
         total = start + steps if total is None else check_int(total, "total", minimum=start + steps)
         full = batch_size is None or batch_size >= x.size
         t0 = time.perf_counter()
-        loss = self._loop(full, lr_decay != 1.0)(_as_column(x), _as_column(y), tf.constant(start), tf.constant(steps),
-                                tf.constant(total), tf.constant(lr, tf.float32), tf.constant(lr_decay, tf.float32),
-                                tf.constant(x.size if full else batch_size), tf.constant(seed)).numpy()
+        values = self._loop(full, lr_decay != 1.0, loss)(
+            _as_column(x), _as_column(y), tf.constant(start), tf.constant(steps), tf.constant(total),
+            tf.constant(lr, tf.float32), tf.constant(lr_decay, tf.float32), tf.constant(x.size if full else batch_size),
+            tf.constant(seed)).numpy()
         seconds = time.perf_counter() - t0
-        diverged = bool(loss.size and not np.isfinite(loss[-1]))
-        return Run(loss=loss.astype(np.float64), steps=steps, diverged=diverged,
-                   diverged_at=start + loss.size - 1 if diverged else None, seconds=seconds, lr=lr,
-                   lr_decay=lr_decay, batch_size=None if full else batch_size, optimizer=self.optimizer_name)
+        diverged = bool(values.size and not np.isfinite(values[-1]))
+        return Run(loss=values.astype(np.float64), steps=steps, diverged=diverged,
+                   diverged_at=start + values.size - 1 if diverged else None, seconds=seconds, lr=lr,
+                   lr_decay=lr_decay, batch_size=None if full else batch_size, optimizer=self.optimizer_name,
+                   loss_name=loss)
 
 
 def train(model, x, y, steps: int = 2000, batch_size=None, lr: float = 1e-3, seed: int = 0,
-          optimizer: str = "adam", lr_decay: float = 1.0) -> Run:
-    """Train `model` on (x, y) with MSE for `steps` optimizer steps, from a fresh optimizer state.
+          optimizer: str = "adam", lr_decay: float = 1.0, loss: str = "mse") -> Run:
+    """Train `model` on (x, y) for `steps` optimizer steps, from a fresh optimizer state.
+
+    loss: 'mse' (default), 'mae', 'huber' or 'bce' (binary cross-entropy: targets in [0, 1] and a
+    sigmoid or clip head), each computed by Keras' own loss function, as `model.compile(loss=...)` does.
 
     batch_size: None for full batch; 32 mimics `model.fit`'s default (reshuffled every epoch).
     lr_decay: the learning rate falls exponentially from `lr` to `lr * lr_decay` over the run.
@@ -194,4 +204,4 @@ def train(model, x, y, steps: int = 2000, batch_size=None, lr: float = 1e-3, see
     """
     trainer = Trainer.for_model(model, optimizer)
     trainer.reset()
-    return trainer.run(x, y, steps, lr=lr, lr_decay=lr_decay, batch_size=batch_size, seed=seed)
+    return trainer.run(x, y, steps, lr=lr, lr_decay=lr_decay, batch_size=batch_size, seed=seed, loss=loss)

@@ -36,11 +36,24 @@ LEGEND_LOC = "upper left"  # a fixed legend: "best" searches for room on every r
 
 # ---- controls: every slider sends its value only on release ------------------------------------
 
-def log_slider(description: str, value: float, lo: float, hi: float) -> w.FloatLogSlider:
-    # ".4" is d3-format's "~g" to 4 digits: no trailing zeros ("0.001", not "0.00100"), as `shown_value` prints
-    return w.FloatLogSlider(value=value, base=10, min=np.log10(lo), max=np.log10(hi), step=0.05,
-                            description=description, readout_format=".4", continuous_update=False,
-                            style={"description_width": "initial"})
+LOG_MANTISSAS = (1, 1.5, 2, 3, 5, 7)  # six steps a decade, and every round value the notebooks name
+
+
+def log_grid(lo: float, hi: float) -> list[float]:
+    """1, 1.5, 2, 3, 5, 7 times each power of ten from lo to hi, as the floats Python reads for those
+    decimals: 0.05 is exactly 0.05 (a FloatLogSlider's exponent grid only comes near it, e.g. 0.0501)."""
+    values = [float(f"{m}e{e}") for e in range(int(np.floor(np.log10(lo))), int(np.ceil(np.log10(hi))) + 1)
+              for m in LOG_MANTISSAS]
+    return [v for v in values if lo <= v <= hi]
+
+
+def log_slider(description: str, value: float, lo: float, hi: float) -> w.SelectionSlider:
+    """A slider over `log_grid(lo, hi)`: even steps on a log scale, landing on exact round values."""
+    grid = log_grid(lo, hi)
+    if value not in grid:
+        raise ValueError(f"{description}: {value} is not on the slider's grid {grid}")
+    return w.SelectionSlider(options=[(f"{v:g}", v) for v in grid], value=value, description=description,
+                             continuous_update=False, style={"description_width": "initial"})
 
 
 def int_slider(description: str, value: int, lo: int, hi: int, step: int = 1) -> w.IntSlider:
@@ -294,7 +307,8 @@ def saturation_explorer(target: str = "sine", steps: int = 500, n_train: int = 2
         "input_scale": log_slider("inputs in [0, s], s", 1000.0, 1.0, 1000.0),
         "activation": dropdown("activation", ["sigmoid", "tanh", "elu", "relu"], "sigmoid"),
         "init": dropdown("init", [("glorot_uniform (Keras default)", "glorot_uniform"), ("he_normal", "he_normal"),
-                                  ("normal, std 0.05", 0.05), ("normal, std 0.5", 0.5)], "glorot_uniform"),
+                                  ("normal, std 0.05", 0.05), ("normal, std 0.5", 0.5), ("normal, std 1", 1.0)],
+                         "glorot_uniform"),
     }
 
     def config(v):
@@ -370,6 +384,8 @@ def workbench(n_train: int = 256) -> Explorer:
                          "std"),
         "std": log_slider("init std", 0.05, 1e-3, 5.0),
         "head": dropdown("output head", list(HEAD_CHOICES), "linear"),
+        "loss": dropdown("loss", [("squared error", "mse"), ("absolute error", "mae"), ("Huber", "huber"),
+                                  ("cross-entropy (sigmoid head)", "bce")], "mse"),
         "depth": int_slider("hidden layers", 3, 1, 6),
         "width": int_slider("units per layer", 20, 2, 64),
         "lr": log_slider("learning rate", 1e-3, 1e-4, 1.0),
@@ -385,7 +401,7 @@ def workbench(n_train: int = 256) -> Explorer:
                     y_scale=raw.get(v["y_scale"], v["y_scale"]), activation=v["activation"],
                     init=v["std"] if v["init"] == "std" else v["init"], hidden=(v["width"],) * v["depth"],
                     lr=v["lr"], lr_decay=v["lr_decay"], batch_size=raw.get(v["batch"], v["batch"]), steps=v["steps"],
-                    seed=v["seed"],
+                    seed=v["seed"], loss=v["loss"],
                     n_train=n_train, **HEAD_CHOICES[v["head"]])
 
     return Explorer(controls, config, _draw_fit_and_loss, title="Workbench: every knob")

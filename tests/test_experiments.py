@@ -90,3 +90,38 @@ def test_post_clip_acts_on_scaled_predictions():
     raw, clipped = au.run_experiment(**kw), au.run_experiment(post_clip=(0, 1), **kw)
     assert clipped.y_grid_pred.min() >= -1 - 1e-9 and clipped.y_grid_pred.max() <= 1 + 1e-9  # the sine's own range
     assert clipped.r2 >= raw.r2 > 0.9
+
+
+def test_run_experiment_trains_with_the_loss_it_is_given():
+    kw = dict(target="indicator", x_scale="minmax", y_scale="minmax", output_activation="sigmoid", steps=50, n_train=64)
+    mse, bce = au.run_experiment(**kw), au.run_experiment(**kw, loss="bce")
+    assert mse.config["loss"] == "mse" and bce.config["loss"] == "bce" and bce.run.loss_name == "bce"
+    assert mse.run.loss[0] != bce.run.loss[0]
+    with pytest.raises(ValueError, match="y_scale='minmax'"):
+        au.run_experiment("parabola", output_activation="sigmoid", loss="bce", steps=5, n_train=16)
+
+
+def test_an_unknown_option_names_run_experiment_and_what_it_accepts():
+    with pytest.raises(TypeError) as err:
+        au.run_experiment("parabola", colour="red")
+    text = str(err.value)
+    assert "run_experiment()" in text and "'colour'" in text and "loss" in text and "x_scale" in text
+    assert "iterate_experiment" not in text
+
+
+@pytest.mark.parametrize("call", [lambda x, y: au.diagnose("x", x, y), lambda x, y: au.gradient_norms("x", x, y),
+                                  lambda x, y: au.saturation("x", x), lambda x, y: au.dead_units(None, x),
+                                  lambda x, y: au.sample_gradient_norms(3, x, y), lambda x, y: au.train("x", x, y)])
+def test_a_model_that_is_not_a_model_is_a_type_error(call):
+    x, y = np.linspace(0, 1, 8), np.linspace(0, 1, 8)
+    with pytest.raises(TypeError, match="model must be a Keras model"):
+        call(x, y)
+
+
+def test_diagnose_names_cross_entropy_for_a_saturated_sigmoid_head():
+    kw = dict(target="indicator", x_scale="minmax", y_scale="minmax", init="glorot_uniform", lr=1e-2,
+              output_activation="sigmoid", steps=1500, n_train=128)
+    head = [f for f in au.run_experiment(**kw).diagnosis if "sigmoid output" in f.message]
+    assert head and "loss='bce'" in head[0].fix
+    squashed = au.run_experiment(**{**kw, "y_scale": au.MinMax(0.01, 0.99)}, loss="bce")
+    assert not [f for f in squashed.diagnosis if "sigmoid output" in f.message]

@@ -47,3 +47,17 @@ def test_grid_configs_and_r2_grid_make_a_heatmap():
 def test_bad_sweeps_name_the_parameter(call, err, name):
     with pytest.raises(err, match=name):
         call()
+
+
+def test_a_sigmoid_head_with_cross_entropy_scores_in_a_sweep_as_it_does_alone():
+    config = dict(target="indicator", x_scale="minmax", y_scale=au.MinMax(0.01, 0.99), init="glorot_uniform",
+                  lr=1e-2, seed=0)
+    res = au.sweep([config, {**config, "seed": 1}], steps=200, n_train=64, output_activation="sigmoid", loss="bce")
+    alone = au.run_experiment(**config, steps=200, n_train=64, n_grid=401, output_activation="sigmoid", loss="bce")
+    assert abs(res.rows[0]["r2"] - alone.r2) < 1e-4
+    assert res.rows[0]["findings"] == (", ".join(alone.diagnosis.kinds) or "none")
+    with pytest.raises(ValueError, match="output_activation='sigmoid'"):
+        au.sweep([config], steps=10, n_train=64, loss="bce")
+    with pytest.raises(ValueError, match="targets in \\[0, 1\\]"):
+        au.sweep([{**config, "y_scale": None, "target": "parabola"}], steps=10, n_train=64,
+                 output_activation="sigmoid", loss="bce")

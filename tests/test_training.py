@@ -79,7 +79,7 @@ def test_new_settings_do_not_retrace(scaled_relu):
     x, y = scaled_relu
     m = au.build_mlp(seed=0)
     au.train(m, x, y, steps=5)
-    loop = au.Trainer.for_model(m)._loops[(True, False)]
+    loop = au.Trainer.for_model(m)._loops[(True, False, "mse")]
     before = loop.experimental_get_tracing_count()
     au.reinitialize(m, init=0.5, seed=3)
     au.train(m, x[:150], y[:150], steps=17, lr=0.3, seed=9)
@@ -128,3 +128,40 @@ def test_bad_data_is_rejected_before_training(x, y, err, name):
 def test_train_needs_a_keras_model(scaled_relu):
     with pytest.raises(TypeError, match="model"):
         au.train("net", *scaled_relu, steps=5)
+
+
+@pytest.mark.parametrize("loss", au.LOSSES)
+def test_each_loss_is_the_one_model_fit_minimizes(scaled_relu, loss):
+    """For every loss: 20 full-batch Adam steps of `train` and of `model.fit` compiled with Keras' loss,
+    from the same weights, agree to 1e-5 (bce on [0, 1] targets with a sigmoid head)."""
+    x, y = scaled_relu
+    head = "sigmoid" if loss == "bce" else None
+    y = y / y.max() if loss == "bce" else y
+    ours, theirs = (au.build_mlp(init="normal", seed=3, output_activation=head) for _ in range(2))
+    run = au.train(ours, x, y, steps=20, lr=1e-2, loss=loss)
+    theirs.compile(optimizer=keras.optimizers.Adam(learning_rate=1e-2), loss=au.keras_loss(loss))
+    history = theirs.fit(x.reshape(-1, 1), y.reshape(-1, 1), batch_size=x.size, epochs=20, shuffle=False, verbose=0)
+    assert run.loss_name == loss and run.steps_done == 20 and not run.diverged
+    assert max_diff(ours.get_weights(), theirs.get_weights()) < 1e-5
+    assert abs(run.loss[0] - history.history["loss"][0]) < 1e-5 * max(1.0, abs(run.loss[0]))
+
+
+def test_the_losses_differ(scaled_relu):
+    x, y = scaled_relu
+    finals = {}
+    for loss in ("mse", "mae", "huber"):
+        model = au.build_mlp(seed=1)
+        finals[loss] = au.train(model, x, y, steps=5, loss=loss).loss[0]
+    assert len(set(finals.values())) == 3
+
+
+def test_bce_needs_bounded_targets_and_head(scaled_relu):
+    x, y = scaled_relu
+    with pytest.raises(ValueError, match="output_activation='sigmoid'"):
+        au.train(au.build_mlp(), x, y / y.max(), steps=5, loss="bce")
+    with pytest.raises(ValueError, match="y_scale='minmax'"):
+        au.train(au.build_mlp(output_activation="sigmoid"), x, 3 * y, steps=5, loss="bce")
+    with pytest.raises(ValueError, match="unknown loss 'hinge'"):
+        au.train(au.build_mlp(), x, y, steps=5, loss="hinge")
+    run = au.train(au.build_mlp(output_activation="clip"), x, y / y.max(), steps=5, loss="bce")
+    assert run.steps_done == 5

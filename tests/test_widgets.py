@@ -11,6 +11,9 @@ def network_line(explorer):
 
 def grid_values(widget):
     """Every option of a dropdown or toggle; a slider's extremes and middle."""
+    if isinstance(widget, au.widgets.w.SelectionSlider):  # a log slider: its ends and middle
+        values = [opt[1] for opt in widget.options]
+        return [values[0], values[len(values) // 2], values[-1]]
     if hasattr(widget, "options"):
         return [opt[1] if isinstance(opt, tuple) else opt for opt in widget.options]
     if isinstance(widget.value, bool):
@@ -48,7 +51,7 @@ def test_findings_text_follows_the_pathology(lab):
 
 def test_repeated_settings_come_from_the_cache(lab):
     runs = lab.runs
-    for lr in (4e-3, 5e-3, 4e-3, 5e-3):
+    for lr in (3e-3, 5e-3, 3e-3, 5e-3):
         lab.controls["lr"].value = lr
     assert lab.runs == runs + 2
 
@@ -56,9 +59,9 @@ def test_repeated_settings_come_from_the_cache(lab):
 def test_moves_do_not_retrace(lab):
     lab.controls["lr"].value = 2e-3
     pooled = au.experiments._POOL[au.models.check_architecture((20, 20, 20), "elu", None, (0, 1))]
-    loop = au.Trainer.for_model(pooled)._loops[(True, False)]
+    loop = au.Trainer.for_model(pooled)._loops[(True, False, "mse")]
     count = loop.experimental_get_tracing_count()
-    for init in (0.07, 0.2, 1.3):
+    for init in (0.07, 0.2, 1.5):
         lab.controls["init"].value = init
     lab.controls["target"].value = "indicator"
     lab.controls["steps"].value = 700
@@ -148,9 +151,9 @@ def test_every_dropdown_shows_its_choice_and_the_panel_names_the_setting(make):
 
 def test_the_panel_states_the_setting_it_draws():
     lab = au.scaling_explorer(n_train=64)
-    lab.controls["lr"].value = 0.0112
+    lab.controls["lr"].value = 0.015
     lab.controls["scale_y"].value = True
-    assert "learning rate = 0.0112" in lab.message.value and "y to [0, 1] = on" in lab.message.value
+    assert "learning rate = 0.015" in lab.message.value and "y to [0, 1] = on" in lab.message.value
     bench = au.workbench(n_train=64)
     bench.controls["y_scale"].value = "minmax"
     assert "y scaling = min-max" in bench.message.value and bench.result.config["y_scale"] == "minmax"
@@ -162,3 +165,46 @@ def test_the_panel_states_the_setting_it_draws():
 def test_a_dropdown_option_of_none_is_refused():
     with pytest.raises(ValueError, match="None"):
         au.widgets.dropdown("y scaling", [("raw", None), ("min-max", "minmax")], None)
+
+
+ROUND_VALUES = {"init std": {0.05, 0.5, 1.0}, "learning rate": {0.001, 0.01, 0.1}}
+
+
+@pytest.mark.parametrize("make", [au.scaling_explorer, au.saturation_explorer, au.overshoot_explorer, au.workbench,
+                                  au.collapse_explorer])
+def test_the_values_the_notebooks_name_are_exactly_reachable(make):
+    """init std 0.05, 0.5, 1 and learning rates 0.001, 0.01, 0.1 sit on every slider or dropdown that sets them,
+    and setting one shows exactly it (a FloatLogSlider's grid gave 0.0501 for 0.05)."""
+    explorer = make(n_train=64)
+    for widget in explorer.controls.values():
+        wanted = ROUND_VALUES.get(widget.description)
+        has_std_slider = any(c.description == "init std" for c in explorer.controls.values())
+        if wanted is None and widget.description == "init" and not has_std_slider:
+            wanted = {0.05, 0.5, 1.0} & {v for _, v in au.widgets._options(widget)} or None
+            assert wanted == {0.05, 0.5, 1.0}, "the init dropdown offers std 0.05, 0.5 and 1"
+        if wanted is None:
+            continue
+        offered = {v for _, v in au.widgets._options(widget)}
+        assert wanted <= offered, (widget.description, sorted(offered, key=str))
+        key = "lr" if widget.description == "learning rate" else "init"
+        for value in sorted(wanted):
+            widget.value = value
+            assert explorer.result.config[key] == value  # exactly, not 0.0501
+            assert f"{widget.description} = {au.widgets.shown_value(widget, value)}" in explorer.message.value
+
+
+def test_log_grid_lands_on_round_values():
+    assert au.widgets.log_grid(1e-3, 5.0)[:6] == [0.001, 0.0015, 0.002, 0.003, 0.005, 0.007]
+    assert 0.05 in au.widgets.log_grid(1e-3, 5.0) and au.widgets.log_grid(1e-3, 5.0)[-1] == 5.0
+    with pytest.raises(ValueError, match="not on the slider's grid"):
+        au.widgets.log_slider("init std", 0.0501, 1e-3, 5.0)
+
+
+def test_the_workbench_trains_with_the_loss_it_shows():
+    bench = au.workbench(n_train=64)
+    bench.controls["steps"].value = 100
+    bench.controls["loss"].value = "bce"
+    assert "could not run this setting" in bench.message.value and "sigmoid" in bench.message.value
+    bench.controls["head"].value = "sigmoid"
+    bench.controls["y_scale"].value = "minmax"
+    assert bench.result.config["loss"] == "bce" and "loss = cross-entropy (sigmoid head)" in bench.message.value

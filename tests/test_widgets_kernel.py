@@ -18,7 +18,7 @@ def _recording_update():
     seen.append(lab.controls["init"].value)
     _update()
 lab.update = _recording_update
-print(lab.controls["init"].model_id)
+print(lab.controls["init"].model_id, [v for _, v in lab.controls["init"].options])
 """
 
 
@@ -40,11 +40,13 @@ def _execute(kc, code, timeout=120):
 def test_a_burst_of_moves_runs_the_latest_setting_only():
     km, kc = jupyter_client.start_new_kernel(kernel_name="python3")
     try:
-        model_id = _execute(kc, SETUP).strip()
-        values = [round(0.1 * k, 1) for k in range(1, 13)]
-        for v in values:
+        model_id, grid = _execute(kc, SETUP).strip().split(" ", 1)
+        grid = ast.literal_eval(grid)
+        indices = list(range(6, 18))  # a log slider is a selection slider: the browser sends the index
+        values = [grid[i] for i in indices]
+        for i in indices:
             kc.shell_channel.send(kc.session.msg("comm_msg", {
-                "comm_id": model_id, "data": {"method": "update", "state": {"value": v}, "buffer_paths": []}}))
+                "comm_id": model_id, "data": {"method": "update", "state": {"index": i}, "buffer_paths": []}}))
             time.sleep(0.03)
         time.sleep(1.0)
         for _ in range(60):  # wait for the explorer to finish its last run
