@@ -25,8 +25,9 @@ AS_ROOT := $(if $(filter 0,$(shell id -u)),--allow-root)
 lab: setup
 	$(BIN)/jupyter lab $(AS_ROOT) notebooks/
 
+# Two workers (one per core); --dist loadfile keeps each notebook's cells on one worker, in one kernel.
 test: setup
-	MPLBACKEND=Agg $(BIN)/python -m pytest
+	MPLBACKEND=Agg $(BIN)/python -m pytest -n 2 --dist loadfile
 
 # Browser tests: every notebook Run All'ed and every explorer moved in JupyterLab under Chromium.
 # Chromium comes from Debian (installed here when run as root), never from a download script.

@@ -165,3 +165,59 @@ def test_bce_needs_bounded_targets_and_head(scaled_relu):
         au.train(au.build_mlp(), x, y, steps=5, loss="hinge")
     run = au.train(au.build_mlp(output_activation="clip"), x, y / y.max(), steps=5, loss="bce")
     assert run.steps_done == 5
+
+
+@pytest.fixture(params=[False, True], ids=["plain", "xla"])
+def xla(request, monkeypatch):
+    """Both training paths: the plain compiled loop (default) and the whole-loop XLA one."""
+    monkeypatch.setattr(au.training, "XLA", request.param)
+    return request.param
+
+
+def test_both_paths_are_the_algorithm_of_model_fit(scaled_relu, xla):
+    """20 full-batch Adam steps agree with model.fit to 1e-5 on the plain path and on the XLA path."""
+    x, y = scaled_relu
+    ours, theirs = au.build_mlp(init="normal", seed=3), au.build_mlp(init="normal", seed=3)
+    au.train(ours, x, y, steps=20, lr=1e-2)
+    assert (au.Trainer.for_model(ours)._loops[(True, False, "mse")] in au.Trainer.for_model(ours)._xla_loops) == xla
+    theirs.compile(optimizer=keras.optimizers.Adam(learning_rate=1e-2), loss="mse")
+    theirs.fit(x.reshape(-1, 1), y.reshape(-1, 1), batch_size=x.size, epochs=20, shuffle=False, verbose=0)
+    assert max_diff(ours.get_weights(), theirs.get_weights()) < 1e-5
+
+
+def test_a_long_full_batch_run_is_one_compiled_loop_called_in_chunks(scaled_relu, xla):
+    """On either path, 2500 steps in one run equal 25 runs of 100, and no new step count re-traces the
+    loop (under XLA a run is called in chunks of CHUNK steps)."""
+    x, y = scaled_relu
+    kw = dict(lr=1e-2, lr_decay=0.1)
+    whole = au.build_mlp(seed=2)
+    run = au.train(whole, x, y, steps=2500, **kw)
+    assert run.steps_done == 2500 and au.training.CHUNK < 2500
+    parts = au.build_mlp(seed=2)
+    trainer = au.Trainer.for_model(parts)
+    trainer.reset()
+    losses = [trainer.run(x, y, 100, start=100 * k, total=2500, **kw).loss for k in range(25)]
+    assert max_diff(whole.get_weights(), parts.get_weights()) == 0
+    np.testing.assert_array_equal(np.concatenate(losses), run.loss)
+    loop = trainer._loops[(True, True, "mse")]
+    assert loop.experimental_get_tracing_count() == 1 and (loop in trainer._xla_loops) == xla
+
+
+@pytest.mark.parametrize("activation", au.ACTIVATIONS)
+def test_every_activation_compiles_and_trains(scaled_relu, activation, xla):
+    x, y = scaled_relu
+    run = au.train(au.build_mlp(hidden=(8,), activation=activation, init="glorot_uniform"), x, y, steps=30, lr=1e-2)
+    assert run.steps_done == 30 and run.loss[-1] < run.loss[0]
+
+
+@pytest.mark.parametrize("optimizer", au.training.OPTIMIZERS)
+def test_every_optimizer_compiles_and_trains(scaled_relu, optimizer, xla):
+    x, y = scaled_relu
+    run = au.train(au.build_mlp(hidden=(8,), init="glorot_uniform"), x, y, steps=30, lr=1e-2, optimizer=optimizer)
+    assert run.steps_done == 30 and run.loss[-1] < run.loss[0]
+
+
+def test_a_divergence_inside_a_later_chunk_ends_the_run(scaled_relu, xla):
+    x, y = scaled_relu
+    run = au.train(au.build_mlp(init=5.0, seed=0), x * 100, y * 1e4, steps=3000, lr=50.0)
+    assert run.diverged and run.steps_done == run.diverged_at + 1 <= 3000
