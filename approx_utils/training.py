@@ -1,8 +1,8 @@
 """`train`: the one fast training loop every notebook and widget uses.
 
 The whole run is one compiled `tf.function` around the step: the same math as `model.fit` (Keras'
-own loss and optimizer) without Keras' per-epoch overhead, 60x faster than `model.fit` for these tiny
-models here (benchmarks/bench_training.py). Steps, learning rate and seed are tensors, so new values
+own loss and optimizer) without Keras' per-epoch overhead: 50-100x faster than `model.fit` for these
+tiny models here, depending on the day (benchmarks/bench_training.py, figures in the README). Steps, learning rate and seed are tensors, so new values
 never re-trace; a model keeps its compiled loop (see `Trainer.for_model`). A NaN/inf loss stops the
 run: it is reported as `diverged`, not raised.
 """
@@ -17,7 +17,7 @@ import keras
 import numpy as np
 import tensorflow as tf
 
-from ._checks import check_choice, check_int, check_pair, check_positive, check_seed
+from ._checks import check_choice, check_int, check_model, check_pair, check_positive, check_seed
 from .losses import check_loss, loss_function
 from .models import output_head
 
@@ -118,9 +118,7 @@ class Trainer:
     @classmethod
     def for_model(cls, model: keras.Model, optimizer: str = "adam") -> "Trainer":
         """The model's cached trainer for `optimizer` (made on first use)."""
-        if not isinstance(model, keras.Model):
-            raise TypeError(f"model must be a Keras model, got {type(model).__name__}")
-        cache = model.__dict__.setdefault("_approx_utils_trainers", {})
+        cache = check_model(model).__dict__.setdefault("_approx_utils_trainers", {})
         if optimizer not in cache:
             cache[optimizer] = cls(model, optimizer)
         return cache[optimizer]
