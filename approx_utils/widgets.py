@@ -4,8 +4,9 @@
   Image widget: no flicker, no stack of figures, nothing printed under the widget).
 - Latest wins: in a kernel, the run is a scheduled task that first lets queued slider messages land,
   so a burst of moves runs once, with the last setting. Without a kernel (tests), it runs at once.
-- Repeated settings come from a cache; a pooled model keeps its compiled loop, so a move re-traces
-  nothing unless the architecture is new.
+- Repeated settings come from two caches: trained experiments by setting, and the frames shown (PNG and
+  panel) by every control's value, so going back to a setting redraws nothing. A pooled model keeps its
+  compiled loop, so a move re-traces nothing unless the architecture is new.
 - A diverged or collapsed run, or a bad setting, is a message in the panel, never a traceback.
 - "Train live" animates the fit every few steps (the same run, in chunks) and can be stopped.
 """
@@ -100,7 +101,8 @@ class Explorer:
         self.message = w.HTML()
         self.runs = 0                  # experiments trained (cache misses), for tests and benchmarks
         self.result = None             # the experiment on show
-        self._cache: OrderedDict = OrderedDict()
+        self._cache: OrderedDict = OrderedDict()   # a setting's config -> its trained experiment
+        self._frames: OrderedDict = OrderedDict()  # every control's value -> (experiment, PNG, panel) shown
         self._cache_size = cache_size
         self._pending = False
         self._task = None
@@ -153,8 +155,16 @@ class Explorer:
             self._task = None
 
     def update(self) -> None:
-        """Run (or fetch from the cache) the current setting and redraw; errors become a message."""
+        """Run (or fetch from the cache) the current setting and redraw; errors become a message.
+
+        A setting shown before is shown again from its frame, without drawing: `figure` then still holds
+        the last frame drawn."""
         values = self.values
+        frame = repr(sorted(values.items()))
+        if frame in self._frames:
+            self._frames.move_to_end(frame)
+            self.result, self.image.value, self.message.value = self._frames[frame]
+            return
         try:
             config = self._config(values)
             key = repr(sorted(config.items()))
@@ -168,6 +178,9 @@ class Explorer:
                 if len(self._cache) > self._cache_size:
                     self._cache.popitem(last=False)
             self._show(exp, values)
+            self._frames[frame] = (exp, self.image.value, self.message.value)
+            if len(self._frames) > self._cache_size:
+                self._frames.popitem(last=False)
         except Exception as err:  # a setting the package rejects: say so in the panel, never a traceback
             self._say_error(err, values)
 

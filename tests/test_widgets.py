@@ -110,7 +110,7 @@ def test_a_diverged_run_says_so_in_the_panel():
 def test_a_rejected_setting_is_a_message():
     lab = au.scaling_explorer(n_train=64)
     lab._config = lambda values: dict(target="parabola", lr=-1.0)
-    lab.update()
+    lab.controls["lr"].value = 0.003  # a new setting (a shown one would come back from its frame)
     assert "could not run this setting" in lab.message.value and "lr" in lab.message.value
 
 
@@ -208,3 +208,16 @@ def test_the_workbench_trains_with_the_loss_it_shows():
     bench.controls["head"].value = "sigmoid"
     bench.controls["y_scale"].value = "minmax"
     assert bench.result.config["loss"] == "bce" and "loss = cross-entropy (sigmoid head)" in bench.message.value
+
+
+def test_a_setting_shown_before_is_shown_again_without_drawing(lab):
+    lab.controls["lr"].value = 0.007
+    first = (lab.image.value, lab.message.value, lab.result)
+    lab.controls["lr"].value = 0.015
+    draws = []
+    lab.figure.savefig = lambda *a, **k: draws.append(1)  # any redraw would call it
+    try:
+        lab.controls["lr"].value = 0.007
+    finally:
+        del lab.figure.savefig
+    assert draws == [] and (lab.image.value, lab.message.value, lab.result) == first
