@@ -101,9 +101,8 @@ class Explorer:
         self.message = w.HTML()
         self.runs = 0                  # experiments trained (cache misses), for tests and benchmarks
         self.result = None             # the experiment on show
-        self._cache: OrderedDict = OrderedDict()   # a setting's config -> its trained experiment
-        self._frames: OrderedDict = OrderedDict()  # every control's value -> (experiment, PNG, panel) shown
-        self._cache_size = cache_size
+        self._cache = _Recent(cache_size)   # a setting's config -> its trained experiment
+        self._frames = _Recent(cache_size)  # every control's value -> (experiment, PNG, panel) shown
         self._pending = False
         self._task = None
         self._live_every = live_every
@@ -161,26 +160,18 @@ class Explorer:
         the last frame drawn."""
         values = self.values
         frame = repr(sorted(values.items()))
-        if frame in self._frames:
-            self._frames.move_to_end(frame)
+        if self._frames.fetch(frame):
             self.result, self.image.value, self.message.value = self._frames[frame]
             return
         try:
             config = self._config(values)
             key = repr(sorted(config.items()))
-            if key in self._cache:
-                self._cache.move_to_end(key)
-                exp = self._cache[key]
-            else:
+            if not self._cache.fetch(key):
                 *_, exp = iterate_experiment(**config)
                 self.runs += 1
-                self._cache[key] = exp
-                if len(self._cache) > self._cache_size:
-                    self._cache.popitem(last=False)
-            self._show(exp, values)
-            self._frames[frame] = (exp, self.image.value, self.message.value)
-            if len(self._frames) > self._cache_size:
-                self._frames.popitem(last=False)
+                self._cache.keep(key, exp)
+            self._show(self._cache[key], values)
+            self._frames.keep(frame, (self.result, self.image.value, self.message.value))
         except Exception as err:  # a setting the package rejects: say so in the panel, never a traceback
             self._say_error(err, values)
 
@@ -236,6 +227,25 @@ class Explorer:
             self._say_error(err, values)
         finally:
             self.play_button.description = "▶ Train live"
+
+
+class _Recent(OrderedDict):
+    """At most `size` entries; `fetch` marks one as just used, `keep` adds one and drops the oldest."""
+
+    def __init__(self, size: int):
+        super().__init__()
+        self.size = size
+
+    def fetch(self, key) -> bool:
+        if key in self:
+            self.move_to_end(key)
+            return True
+        return False
+
+    def keep(self, key, value) -> None:
+        self[key] = value
+        if len(self) > self.size:
+            self.popitem(last=False)
 
 
 def _wipe(ax) -> None:

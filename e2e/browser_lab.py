@@ -133,7 +133,7 @@ _WATCH_IMAGE = """img => {
 # A new figure, and a panel whose "showing:" line states slider `name` at its readout (to 4 digits).
 _SHOWN = """([box, name, old]) => {
   const img = box.querySelector(':scope > .widget-image');
-  if (!img || img.src === old) return false;
+  if (!img || img.src === old) return false;  // old = null: any figure
   const slider = [...box.querySelectorAll('.widget-slider')]
     .find(s => s.querySelector('.widget-label').textContent.trim() === name);
   const readout = slider.querySelector('.widget-readout').textContent.trim();
@@ -240,15 +240,10 @@ class ExplorerView:
         handle = self.slider(name).locator(".noUi-handle")
         return float(handle.get_attribute("aria-valuenow")) >= float(handle.get_attribute("aria-valuemax"))
 
-    def shows(self, name: str, readout: str) -> bool:
-        """Whether the panel states `name` at the slider's readout (numbers compared to 4 digits)."""
-        shown = self.setting().get(name)
-        if shown is None:
-            return False
-        try:
-            return abs(float(shown) - float(readout)) <= 1e-3 * max(abs(float(readout)), 1e-12)
-        except ValueError:
-            return shown == readout
+    def shows(self, name: str) -> bool:
+        """Whether the panel states slider `name` at its current readout (numbers compared to 4 digits):
+        the same check `wait_shown` polls for, less its new-figure part."""
+        return self.page.evaluate(_SHOWN, [self.box.element_handle(), name, None])
 
     def button(self):
         return self.box.locator("button.widget-button")

@@ -6,6 +6,8 @@ it is deselected for that test, so the summary counts what was checked, not skip
 """
 from __future__ import annotations
 
+import functools
+import json
 import re
 from pathlib import Path
 
@@ -19,9 +21,9 @@ NOTEBOOKS = sorted(str(p.relative_to(ROOT / "notebooks")) for p in (ROOT / "note
 EXPLORER_CALL = re.compile(r"\bau\.(\w+_explorer|workbench)\(")
 
 
+@functools.lru_cache(maxsize=None)
 def explorers_in(path: str) -> list[str]:
     """The explorer functions a notebook's code cells call, in order (what the page must render)."""
-    import json
     cells = json.loads((ROOT / "notebooks" / path).read_text())["cells"]
     return [m.group(1) for c in cells if c["cell_type"] == "code" for m in EXPLORER_CALL.finditer("".join(c["source"]))]
 
