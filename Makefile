@@ -4,19 +4,22 @@ PYTHON ?= python3
 VENV   := .venv
 BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed-stamp
+# Exact versions for reproducible lessons (what nbval's checked numbers were made with), and the floors.
+LOCK   := requirements/lock.txt
+OLDEST := requirements/oldest.txt
 # Quiet TensorFlow before anything imports it; nbval's kernels inherit this environment.
 export TF_CPP_MIN_LOG_LEVEL := 2
 export KERAS_BACKEND := tensorflow
 
-.PHONY: setup lab test e2e chromium bench clean
+.PHONY: setup lab test e2e chromium bench lock test-oldest test-install clean
 
 setup: $(STAMP)
 
-$(STAMP): pyproject.toml
+$(STAMP): pyproject.toml $(LOCK)
 	@$(PYTHON) -c 'import sys; sys.exit(0 if sys.version_info >= (3, 10) else "Python >= 3.10 is needed; set PYTHON=python3.x")'
 	$(PYTHON) -m venv $(VENV)
 	$(BIN)/python -m pip install --quiet --upgrade pip
-	$(BIN)/python -m pip install --quiet -e ".[lab,test]"
+	$(BIN)/python -m pip install --quiet -c $(LOCK) -e ".[tf,lab,test]"
 	@touch $(STAMP)
 
 # JupyterLab refuses to start as root (containers, some cloud images) unless told it may.
@@ -36,7 +39,7 @@ export CHROMIUM
 E2E_STAMP := $(VENV)/.e2e-stamp
 
 $(E2E_STAMP): $(STAMP)
-	$(BIN)/python -m pip install --quiet -e ".[lab,test,e2e]"
+	$(BIN)/python -m pip install --quiet -c $(LOCK) -e ".[tf,lab,test,e2e]"
 	@touch $(E2E_STAMP)
 
 chromium:
@@ -57,6 +60,34 @@ bench: $(E2E_STAMP) chromium
 	$(BIN)/python benchmarks/bench_widgets.py
 	$(BIN)/python benchmarks/bench_sweep.py
 	$(BIN)/python benchmarks/bench_browser.py
+
+# After changing a range in pyproject.toml: re-resolve both files (newest and lowest versions the ranges
+# allow, for every platform and Python >= 3.10), then `make test` and `make test-oldest`, and commit them.
+UV_COMPILE = $(BIN)/uv pip compile pyproject.toml --universal --python-version 3.10 --quiet
+lock:
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet "uv>=0.5"
+	$(UV_COMPILE) --extra tf --extra lab --extra test --extra e2e -o $(LOCK)
+	$(UV_COMPILE) --resolution lowest-direct --extra tf --extra test -o $(OLDEST)
+
+# The floors: a separate virtualenv with the lowest versions the ranges allow; unit tests, then every
+# notebook executed without comparing printed numbers (they may move in the last digits; they must run clean).
+OLD_VENV := build/oldest-venv
+test-oldest:
+	rm -rf $(OLD_VENV)
+	$(PYTHON) -m venv $(OLD_VENV)
+	$(OLD_VENV)/bin/python -m pip install --quiet --upgrade pip
+	$(OLD_VENV)/bin/python -m pip install --quiet -c $(OLDEST) -e ".[tf,test]"
+	$(OLD_VENV)/bin/python -c 'import tensorflow as tf, keras, numpy, matplotlib, ipywidgets; \
+		print("oldest:", *(f"{m.__name__} {m.__version__}" for m in (tf, keras, numpy, matplotlib, ipywidgets)))'
+	@# matplotlib 3.9.0 calls pyparsing 3.3's old names: ~1400 deprecation warnings that are not ours.
+	MPLBACKEND=Agg $(OLD_VENV)/bin/python -m pytest tests -n 2 --dist loadfile -W "ignore::pyparsing.PyparsingDeprecationWarning"
+	MPLBACKEND=Agg $(OLD_VENV)/bin/python tests/execute_notebooks.py
+
+# Installing into an environment that already has TensorFlow keeps it: fresh virtualenvs holding the
+# oldest supported tensorflow (full wheel) and tensorflow-cpu each get the package; no second wheel appears.
+test-install:
+	$(PYTHON) tests/check_install.py build/install-check
 
 clean:
 	rm -rf $(VENV) *.egg-info

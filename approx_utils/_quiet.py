@@ -1,6 +1,8 @@
-"""Quiet TensorFlow and pick Keras' backend before either is imported anywhere in the package."""
+"""Quiet TensorFlow and pick Keras' backend before either is imported anywhere in the package; check their versions."""
 import os
 import sys
+
+from . import _versions
 
 os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "2")
 os.environ.setdefault("KERAS_BACKEND", "tensorflow")
@@ -32,4 +34,14 @@ def _import_tensorflow_quietly() -> None:
         os.close(devnull)
 
 
-_import_tensorflow_quietly()
+try:
+    _import_tensorflow_quietly()
+except ModuleNotFoundError as error:
+    if error.name != "tensorflow":
+        raise
+    raise _versions.missing_tensorflow() from None
+
+import keras  # noqa: E402
+import tensorflow  # noqa: E402
+
+_versions.check(tensorflow.__version__, keras.__version__)
