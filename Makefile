@@ -11,7 +11,7 @@ OLDEST := requirements/oldest.txt
 export TF_CPP_MIN_LOG_LEVEL := 2
 export KERAS_BACKEND := tensorflow
 
-.PHONY: setup lab test e2e chromium bench lock test-oldest test-install clean
+.PHONY: setup lab test e2e chromium bench lock test-oldest test-install slides app clean
 
 setup: $(STAMP)
 
@@ -52,7 +52,7 @@ chromium:
 		     "or give its path: make e2e CHROMIUM=/path/to/chromium" >&2; exit 1; \
 	fi
 
-e2e: $(E2E_STAMP) chromium
+e2e: $(E2E_STAMP) chromium slides
 	$(BIN)/python -m pytest e2e
 
 bench: $(E2E_STAMP) chromium
@@ -60,6 +60,32 @@ bench: $(E2E_STAMP) chromium
 	$(BIN)/python benchmarks/bench_widgets.py
 	$(BIN)/python benchmarks/bench_sweep.py
 	$(BIN)/python benchmarks/bench_browser.py
+
+# Static reveal.js decks of notebooks 00-05 from their committed outputs (no re-run), with explorer snapshots.
+# They open offline from the file system: reveal.js, RequireJS, jQuery and MathJax come from the npm registry
+# once, into build/slides/vendor (nbconvert would otherwise point at CDNs).
+SLIDES := build/slides
+VENDOR := $(SLIDES)/vendor
+NPM_PACKAGES := reveal.js@4.6.0 requirejs@2.3.7 jquery@3.7.1 mathjax@2.7.9
+$(VENDOR)/.stamp:
+	@command -v npm >/dev/null || { echo "make slides needs npm (Debian: apt-get install npm) for reveal.js and MathJax" >&2; exit 1; }
+	mkdir -p $(VENDOR)
+	cd $(VENDOR) && npm pack --silent $(NPM_PACKAGES) >/dev/null && \
+		for t in *.tgz; do d=$${t%-*.tgz}; mkdir -p $$d && tar -xzf $$t -C $$d --strip-components=1 && rm $$t; done
+	@touch $@
+
+slides: setup $(VENDOR)/.stamp
+	$(BIN)/jupyter nbconvert --to slides --log-level ERROR --output-dir $(SLIDES) notebooks/0*.ipynb \
+		--SlidesExporter.reveal_url_prefix=vendor/reveal.js --SlidesExporter.reveal_scroll=True \
+		--SlidesExporter.reveal_width=1280 --SlidesExporter.reveal_height=800 \
+		--SlidesExporter.require_js_url=vendor/requirejs/require.js \
+		--SlidesExporter.jquery_url=vendor/jquery/dist/jquery.min.js \
+		--SlidesExporter.mathjax_url="vendor/mathjax/MathJax.js?config=TeX-AMS_CHTML-full,Safe"
+	@echo "slides: open $(SLIDES)/<notebook>.slides.html in a browser (works offline)"
+
+# The explorers as an app for the projector: no code, the same sliders (Voila, http://localhost:8866).
+app: setup
+	$(BIN)/voila notebooks/lecture_app.ipynb --theme=light
 
 # After changing a range in pyproject.toml: re-resolve both files (newest and lowest versions the ranges
 # allow, for every platform and Python >= 3.10), then `make test` and `make test-oldest`, and commit them.

@@ -11,6 +11,7 @@ from .training import Run, Trainer, train
 from .diagnostics import (KINDS, Diagnosis, Finding, dead_units, diagnose, gradient_norms, overshoot, r2,
                           sample_gradient_norms, saturation)
 from .experiments import Experiment, iterate_experiment, run_experiment
+from .style import PALETTE, STYLES, current_style, set_style
 from .plotting import COLORS, plot_activations, plot_fit, plot_loss
 from .widgets import (Explorer, collapse_explorer, overshoot_explorer, saturation_explorer, scaling_explorer,
                       workbench)
@@ -19,3 +20,5 @@ from .ledger import Claim, Ledger, SeedTable, claims_ledger, fit_verdict, over_s
 from .doctor import DoctorCallback
 from . import exercises
 from .sweeps import SweepResult, grid_configs, sweep
+
+set_style("notebook")  # the default look; `set_style('lecture')` for a projector

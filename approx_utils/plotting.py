@@ -1,7 +1,8 @@
 """Plots that each answer one question: the fit, the loss curve, the layers' activations.
 
 Object-oriented matplotlib: every function draws on the `ax` (or `axes`) it is given, makes its own
-figure otherwise, and returns what it drew on. The same colours mean the same thing everywhere.
+figure otherwise, and returns what it drew on. The same colours mean the same thing everywhere; sizes
+and widths come from the style in effect (`set_style`).
 """
 from __future__ import annotations
 
@@ -9,9 +10,11 @@ import matplotlib.pyplot as plt
 import numpy as np
 
 from .diagnostics import layer_states
+from .style import PALETTE, line_width, marker_area
 
-COLORS = {"target": "black", "prediction": "tab:orange", "data": "tab:blue", "band": "tab:green",
-          "outside": "0.92", "diverged": "tab:red"}
+COLORS = {"target": PALETTE["black"], "prediction": PALETTE["orange"], "data": PALETTE["blue"],
+          "band": PALETTE["green"], "outside": "0.92", "diverged": PALETTE["vermillion"]}
+LAYER_COLORS = (PALETTE["blue"], PALETTE["purple"], PALETTE["green"], PALETTE["sky_blue"])
 
 
 def _axes(ax, figsize=(6, 3.5)):
@@ -38,17 +41,17 @@ def plot_fit(exp, ax=None, beyond: float = 0.0, title: str | None = None, max_po
         for a, b in ((x[0], target.domain[0]), (target.domain[1], x[-1])):
             ax.axvspan(a, b, color=COLORS["outside"], zorder=0)
     step = max(1, exp.x_train.size // max_points)
-    ax.scatter(exp.x_train[::step], exp.y_train[::step], s=8, color=COLORS["data"], alpha=0.5, label="training data")
-    ax.plot(x, y_true, color=COLORS["target"], lw=1.5, label=f"target {target.formula}")
+    ax.scatter(exp.x_train[::step], exp.y_train[::step], s=marker_area(0.7), color=COLORS["data"], alpha=0.5, label="training data")
+    ax.plot(x, y_true, color=COLORS["target"], lw=line_width(0.75), label=f"target {target.formula}")
     if exp.diverged:
         ax.text(0.5, 0.5, f"diverged at step {exp.run.diverged_at}", transform=ax.transAxes, ha="center",
-                color=COLORS["diverged"], fontsize=12)
+                color=COLORS["diverged"], fontsize="large")
     else:
-        ax.plot(x, y_pred, color=COLORS["prediction"], lw=2, label="network")
+        ax.plot(x, y_pred, color=COLORS["prediction"], lw=line_width(), label="network")
     ax.set_xlabel("x")
     ax.set_ylabel("y")
     ax.set_title(title or f"{target.name}: R² = {exp.r2:.3f} after {exp.run.steps_done} steps")
-    ax.legend(loc=legend_loc, fontsize=8)
+    ax.legend(loc=legend_loc)
     return ax
 
 
@@ -58,11 +61,11 @@ def plot_loss(run, ax=None, title: str | None = None):
     loss = np.asarray(run.loss, np.float64)
     steps = np.arange(1, loss.size + 1)
     finite = np.isfinite(loss) & (loss > 0)
-    ax.plot(steps[finite], loss[finite], color=COLORS["prediction"], lw=1)
+    ax.plot(steps[finite], loss[finite], color=COLORS["prediction"], lw=line_width(0.5))
     ax.set_yscale("log")
     if run.diverged:
         ax.axvline(run.diverged_at + 1, color=COLORS["diverged"], ls="--", label=f"diverged (step {run.diverged_at})")
-        ax.legend(loc="best", fontsize=8)
+        ax.legend(loc="best")
     ax.set_xlabel("step")
     ax.set_ylabel("training MSE (model units)")
     ax.set_title(title or "loss")
@@ -77,7 +80,7 @@ def plot_activations(model, x, axes=None, bins: int = 40):
     axes = np.asarray(axes).reshape(2, len(states))
     for s, (ax_pre, ax_post) in zip(states, axes.T):
         ax_pre.hist(s.pre.ravel(), bins=bins, color=COLORS["data"])
-        ax_pre.set_title(f"layer {s.index + 1} ({s.activation})\n{100 * s.saturated_fraction:.0f}% flat", fontsize=9)
+        ax_pre.set_title(f"layer {s.index + 1} ({s.activation})\n{100 * s.saturated_fraction:.0f}% flat", fontsize="medium")
         ax_pre.set_xlabel("pre-activation z")
         ax_post.hist(s.post.ravel(), bins=bins, color=COLORS["prediction"])
         ax_post.set_xlabel("output a = f(z)")

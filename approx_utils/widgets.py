@@ -13,12 +13,14 @@
 from __future__ import annotations
 
 import asyncio
+import base64
 import html
 import io
 from collections import OrderedDict
 from typing import Callable
 
 import ipywidgets as w
+import matplotlib as mpl
 import numpy as np
 from matplotlib.backends.backend_agg import FigureCanvasAgg
 from matplotlib.figure import Figure
@@ -26,11 +28,9 @@ from matplotlib.figure import Figure
 from .cases import COLLAPSE_CAUSES, COLLAPSE_FIXES, collapse_case
 from .diagnostics import layer_states, overshoot
 from .experiments import iterate_experiment
-from .plotting import COLORS, plot_fit, plot_loss
+from .plotting import COLORS, LAYER_COLORS, plot_fit, plot_loss
+from .style import current_style, line_width
 
-# The width a notebook gives an output at 1280x800 with the file browser open (~850 px): drawn at the
-# size it is shown, so the fonts are not scaled down (11 in, as before, showed at 86%).
-FIGSIZE, DPI = (9.4, 3.3), 90
 SETTLE_S = 0.005   # one turn of the kernel's loop, long enough for one queued message to land
 LEGEND_LOC = "upper left"  # a fixed legend: "best" searches for room on every redraw (~25 ms)
 
@@ -87,17 +87,24 @@ class Explorer:
     controls: name -> widget. config(values) -> the `iterate_experiment` keyword arguments of a setting
     (display-only controls leave it unchanged, so moving them redraws without retraining).
     draw(axes, exp, values) draws a result on the figure's axes (cleared first).
+    The figure follows the style in effect when the explorer is built (`set_style`), for as long as it lives;
+    it is drawn at the size it is shown (the style's figure size and dpi), so fonts are never scaled down.
     """
 
     def __init__(self, controls: dict, config: Callable[[dict], dict], draw: Callable, *, ncols: int = 2,
-                 figsize=FIGSIZE, live_every: int | None = 100, cache_size: int = 64, title: str = ""):
+                 live_every: int | None = 100, cache_size: int = 64, title: str = ""):
         self.controls, self._config, self._draw = controls, config, draw
+        self.title = title
+        self.style_name, style = current_style()
+        self._rc = style.rc
+        with mpl.rc_context(self._rc):
+            self.figure = Figure(figsize=style.explorer_figsize, dpi=style.explorer_dpi)
+            FigureCanvasAgg(self.figure)
+            self.axes = list(np.atleast_1d(self.figure.subplots(1, ncols)))
         # Fixed margins, not constrained layout: the layout pass would double the time of every redraw.
-        self.figure = Figure(figsize=figsize, dpi=DPI)
-        FigureCanvasAgg(self.figure)
-        self.axes = list(np.atleast_1d(self.figure.subplots(1, ncols)))
-        self.figure.subplots_adjust(left=0.08, right=0.98, bottom=0.16, top=0.9, wspace=0.25)
-        self.image = w.Image(format="png", layout=w.Layout(width="100%", max_width=f"{figsize[0] * DPI:.0f}px"))
+        self.figure.subplots_adjust(**style.explorer_margins)
+        width = style.explorer_figsize[0] * style.explorer_dpi
+        self.image = w.Image(format="png", layout=w.Layout(width="100%", max_width=f"{width:.0f}px"))
         self.message = w.HTML()
         self.runs = 0                  # experiments trained (cache misses), for tests and benchmarks
         self.result = None             # the experiment on show
@@ -124,7 +131,24 @@ class Explorer:
         return {name: widget.value for name, widget in self.controls.items()}
 
     def _repr_mimebundle_(self, **kwargs):
-        return self.widget._repr_mimebundle_(**kwargs)
+        """The live widget, plus a snapshot of the figure on show for readers without a kernel.
+
+        JupyterLab, Voila and RISE render the widget; nbconvert (HTML, slides), nbviewer and GitHub, which
+        have no widget state, fall back to the text/html figure with its caption, or to the image/png.
+        """
+        bundle = dict(self.widget._repr_mimebundle_(**kwargs))
+        setting = setting_text(self.controls, self.values)
+        if self.image.value:
+            png = base64.b64encode(self.image.value).decode("ascii")
+            bundle["image/png"] = png
+            bundle["text/html"] = (
+                f"<figure class='au-snapshot' style='margin:0'><img src='data:image/png;base64,{png}' "
+                f"alt='{html.escape(self.title or 'explorer', quote=True)}: {html.escape(setting, quote=True)}' "
+                f"style='max-width:100%'><figcaption style='color:#555'>A snapshot of the explorer "
+                f"<b>{html.escape(self.title)}</b>, showing {html.escape(setting)}. Run the notebook to move its "
+                f"sliders.</figcaption></figure>")
+        bundle["text/plain"] = f"{self.title or 'Explorer'} (a live widget), showing {setting}"
+        return bundle
 
     # -- running: latest wins ----------------------------------------------------------------------
     def _changed(self, change) -> None:
@@ -180,11 +204,12 @@ class Explorer:
             f"<span style='color:{COLORS['diverged']}'>could not run this setting: {html.escape(str(err))}</span>"
 
     def _show(self, exp, values) -> None:
-        for ax in self.axes:
-            _wipe(ax)
-        self._draw(self.axes, exp, values)
-        buffer = io.BytesIO()
-        self.figure.savefig(buffer, format="png", pil_kwargs={"compress_level": 1})
+        with mpl.rc_context(self._rc):
+            for ax in self.axes:
+                _wipe(ax)
+            self._draw(self.axes, exp, values)
+            buffer = io.BytesIO()
+            self.figure.savefig(buffer, format="png", pil_kwargs={"compress_level": 1})
         self.image.value = buffer.getvalue()
         self.message.value = setting_html(self.controls, values) + summary_html(exp)
         self.result = exp
@@ -271,12 +296,15 @@ def shown_value(widget, value) -> str:
     return f"{value:.4g}" if isinstance(value, float) else str(value)
 
 
+def setting_text(controls: dict, values: dict) -> str:
+    """A setting as `description = value` per control, joined by " · "."""
+    return " · ".join(f"{widget.description} = {shown_value(widget, values[name])}" for name, widget in controls.items())
+
+
 def setting_html(controls: dict, values: dict) -> str:
-    """The setting a figure shows, one `description = value` per control: what a reader (or a test) checks
-    the figure against, since a slider may have moved again while it was drawn."""
-    parts = " · ".join(html.escape(f"{widget.description} = {shown_value(widget, values[name])}", quote=False)
-                       for name, widget in controls.items())
-    return f"<div class='au-setting' style='color:#555'>showing: {parts}</div>"
+    """The setting a figure shows: what a reader (or a test) checks the figure against, since a slider
+    may have moved again while it was drawn."""
+    return f"<div class='au-setting' style='color:#555'>showing: {html.escape(setting_text(controls, values), quote=False)}</div>"
 
 
 def summary_html(exp) -> str:
@@ -341,13 +369,13 @@ def saturation_explorer(target: str = "sine", steps: int = 500, n_train: int = 2
     def draw(axes, exp, values):
         plot_fit(exp, ax=axes[0], legend_loc=LEGEND_LOC)
         states = layer_states(exp.model, exp.x_scaler.transform(exp.x_train))[:-1]
-        for s, color in zip(states, ("tab:blue", "tab:purple", "tab:olive")):
+        for s, color in zip(states, LAYER_COLORS):
             axes[1].hist(np.clip(s.pre.ravel(), -50, 50), bins=60, alpha=0.5, color=color,
                          label=f"layer {s.index + 1}: {100 * s.saturated_fraction:.0f}% flat")
         axes[1].set_xlabel("pre-activation z (clipped to ±50 for display)")
         axes[1].set_ylabel("count")
         axes[1].set_title(f"where the {values['activation']} units sit")
-        axes[1].legend(fontsize=8)
+        axes[1].legend()
 
     return Explorer(controls, config, draw, live_every=None, title="Saturation: input scale x activation x init")
 
@@ -386,11 +414,11 @@ def overshoot_explorer(steps: int = 1000, n_train: int = 256) -> Explorer:
         axes[1].axvspan(x[0], t.domain[0], color=COLORS["outside"], zorder=0)
         axes[1].axvspan(t.domain[1], x[-1], color=COLORS["outside"], zorder=0)
         axes[1].fill_between(x, excess, color=COLORS["prediction"], alpha=0.6)
-        axes[1].axhline(0.02, color=COLORS["target"], ls=":", lw=1, label="2% tolerance")
+        axes[1].axhline(0.02, color=COLORS["target"], ls=":", lw=line_width(0.5), label="2% tolerance")
         axes[1].set_xlabel("x")
         axes[1].set_ylabel("distance outside the range\n(in units of the range)")
-        axes[1].set_title(title, fontsize=10)
-        axes[1].legend(loc=LEGEND_LOC, fontsize=8)
+        axes[1].set_title(title, fontsize="medium")
+        axes[1].legend(loc=LEGEND_LOC)
 
     return Explorer(controls, config, draw, title="Range overshoot: output head x target x extrapolation")
 

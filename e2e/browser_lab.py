@@ -17,6 +17,7 @@ import socket
 import subprocess
 import sys
 import time
+import urllib.error
 import urllib.request
 from pathlib import Path
 
@@ -46,54 +47,54 @@ def _free_port() -> int:
         return s.getsockname()[1]
 
 
-class Lab:
-    """A running JupyterLab serving a copy of notebooks/ under `work`; its log is `log_path`."""
+class Server:
+    """A local Jupyter server process serving a *copy* of notebooks/ under `work`; its log is `log_path`.
+
+    Subclasses give the command line (`_command`); starting waits for `probe` to answer, stopping kills the
+    process group (kernels included)."""
+
+    probe = "/api/status"
 
     def __init__(self, work: Path, log_path: Path, timeout: float = 120):
         self.root = work / "notebooks"
         shutil.copytree(ROOT / "notebooks", self.root, ignore=shutil.ignore_patterns(".ipynb_checkpoints"))
-        config = work / "jupyter-config"
+        self.config = work / "jupyter-config"
         for plugin, values in SETTINGS.items():
-            path = config / "lab-settings" / f"{plugin}.jupyterlab-settings"
+            path = self.config / "lab-settings" / f"{plugin}.jupyterlab-settings"
             path.parent.mkdir(parents=True, exist_ok=True)
             path.write_text(json.dumps(values))
         self.log_path = log_path
         self.port = _free_port()
         self.url = f"http://127.0.0.1:{self.port}"
         env = {**os.environ, "TF_CPP_MIN_LOG_LEVEL": "2", "KERAS_BACKEND": "tensorflow",
-               "JUPYTER_CONFIG_DIR": str(config), "JUPYTERLAB_SETTINGS_DIR": str(config / "lab-settings"),
-               "JUPYTERLAB_WORKSPACES_DIR": str(config / "workspaces")}
+               "JUPYTER_CONFIG_DIR": str(self.config), "JUPYTERLAB_SETTINGS_DIR": str(self.config / "lab-settings"),
+               "JUPYTERLAB_WORKSPACES_DIR": str(self.config / "workspaces")}
         env.pop("MPLBACKEND", None)  # the kernel draws inline, as for a student
-        cmd = [sys.executable, "-m", "jupyter", "lab", "--no-browser", "--ip=127.0.0.1", f"--port={self.port}",
-               "--ServerApp.token=", "--ServerApp.password=", "--ServerApp.disable_check_xsrf=True",
-               f"--ServerApp.root_dir={self.root}"]
-        if os.geteuid() == 0:
-            cmd.append("--allow-root")
         self._log = open(log_path, "w")
-        self.process = subprocess.Popen(cmd, stdout=self._log, stderr=subprocess.STDOUT, env=env, cwd=self.root,
-                                        start_new_session=True)
+        self.started = time.perf_counter()
+        self.process = subprocess.Popen(self._command(), stdout=self._log, stderr=subprocess.STDOUT, env=env,
+                                        cwd=self.root, start_new_session=True)
         deadline = time.monotonic() + timeout
         while time.monotonic() < deadline:
             if self.process.poll() is not None:
-                raise RuntimeError(f"JupyterLab exited with code {self.process.returncode}:\n{self.log()}")
+                raise RuntimeError(f"{self._command()[2]} exited with code {self.process.returncode}:\n{self.log()}")
             try:
-                urllib.request.urlopen(f"{self.url}/api/status", timeout=2)
+                urllib.request.urlopen(f"{self.url}{self.probe}", timeout=2)
                 return
+            except urllib.error.HTTPError:
+                return  # an answer, even a 404, means it is serving
             except OSError:
                 time.sleep(0.3)
+        log = self.log()
         self.stop()
-        raise RuntimeError(f"JupyterLab did not answer within {timeout:.0f} s:\n{self.log()}")
+        raise RuntimeError(f"the server did not answer within {timeout:.0f} s:\n{log}")
+
+    def _command(self) -> list[str]:
+        raise NotImplementedError
 
     def log(self, chars: int = 6000) -> str:
         self._log.flush()
         return self.log_path.read_text(errors="replace")[-chars:]
-
-    def shutdown_kernels(self) -> None:
-        """Stop every kernel, as closing a browser tab does not."""
-        kernels = json.load(urllib.request.urlopen(f"{self.url}/api/kernels", timeout=10))
-        for kernel in kernels:
-            request = urllib.request.Request(f"{self.url}/api/kernels/{kernel['id']}", method="DELETE")
-            urllib.request.urlopen(request, timeout=30)
 
     def stop(self) -> None:
         if self.process.poll() is None:
@@ -104,6 +105,33 @@ class Lab:
                 os.killpg(self.process.pid, signal.SIGKILL)
                 self.process.wait()
         self._log.close()
+
+
+class Lab(Server):
+    """JupyterLab, no token, news and autosave off."""
+
+    def _command(self) -> list[str]:
+        cmd = [sys.executable, "-m", "jupyter", "lab", "--no-browser", "--ip=127.0.0.1", f"--port={self.port}",
+               "--ServerApp.token=", "--ServerApp.password=", "--ServerApp.disable_check_xsrf=True",
+               f"--ServerApp.root_dir={self.root}"]
+        return cmd + (["--allow-root"] if os.geteuid() == 0 else [])
+
+    def shutdown_kernels(self) -> None:
+        """Stop every kernel, as closing a browser tab does not."""
+        kernels = json.load(urllib.request.urlopen(f"{self.url}/api/kernels", timeout=10))
+        for kernel in kernels:
+            request = urllib.request.Request(f"{self.url}/api/kernels/{kernel['id']}", method="DELETE")
+            urllib.request.urlopen(request, timeout=30)
+
+
+class Voila(Server):
+    """Voila serving notebooks/lecture_app.ipynb, as `make app` does (the page runs the notebook on load)."""
+
+    probe = "/voila/static/"  # any answer means it is up; "/" would start a kernel
+
+    def _command(self) -> list[str]:
+        return [sys.executable, "-m", "voila", "lecture_app.ipynb", "--no-browser", f"--port={self.port}",
+                "--Voila.ip=127.0.0.1", "--theme=light"]
 
 
 def launch_chromium(playwright):
@@ -255,6 +283,17 @@ class ExplorerView:
         handle.focus()
         for _ in range(times):
             handle.press(key)
+
+    def drag(self, name: str, dx: float) -> None:
+        """Drag the slider's handle `dx` pixels with the mouse, as a presenter does on a slide (where the
+        arrow keys turn the slide)."""
+        box = self.slider(name).locator(".noUi-handle").bounding_box()
+        x, y = box["x"] + box["width"] / 2, box["y"] + box["height"] / 2
+        mouse = self.box.page.mouse
+        mouse.move(x, y)
+        mouse.down()
+        mouse.move(x + dx, y, steps=6)
+        mouse.up()
 
     def choose(self, description: str, label: str) -> None:
         dropdown = self.box.locator(".widget-dropdown").filter(has=self.page.locator(

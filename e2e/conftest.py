@@ -18,7 +18,7 @@ from browser_lab import ROOT, Lab, Notebook, chromium_or_exit_message, launch_ch
 ARTIFACTS = ROOT / "build" / "e2e"
 NOTEBOOKS = sorted(str(p.relative_to(ROOT / "notebooks")) for p in (ROOT / "notebooks").rglob("*.ipynb")
                    if ".ipynb_checkpoints" not in p.parts)
-EXPLORER_CALL = re.compile(r"\bau\.(\w+_explorer|workbench)\(")
+EXPLORER_CALL = re.compile(r"(?m)^au\.(\w+_explorer|workbench)\(")  # a displayed one: the cell's expression
 
 
 @functools.lru_cache(maxsize=None)

@@ -7,6 +7,7 @@ TensorFlow distributions are exactly the one that was there, at the same version
 experiment runs. Usage: python tests/check_install.py WORKDIR   (`make test-install`).
 """
 import json
+import re
 import shutil
 import subprocess
 import sys
@@ -24,8 +25,9 @@ def tensorflow_dists(python: Path) -> dict:
     """{distribution name: version} for every installed distribution whose name starts with 'tensorflow'."""
     listed = subprocess.run([python, "-m", "pip", "list", "--format", "json"], check=True,
                             capture_output=True, text=True).stdout
-    return {d["name"].lower(): d["version"] for d in json.loads(listed)
-            if d["name"].lower() in ("tensorflow", "tensorflow-cpu", "tensorflow-intel", "tf-nightly")}
+    names = {re.sub(r"[-_.]+", "-", d["name"]).lower(): d["version"] for d in json.loads(listed)}
+    return {name: version for name, version in names.items()  # pip lists tensorflow-cpu as tensorflow_cpu
+            if name in ("tensorflow", "tensorflow-cpu", "tensorflow-intel", "tf-nightly")}
 
 
 def pip(python: Path, *args: str) -> None:

@@ -18,5 +18,7 @@ def test_committed_from_a_clean_run_with_clean_output(path):
 
 def test_every_notebook_checks_what_its_prose_relies_on():
     for path in NOTEBOOKS:
+        if path.name == "lecture_app.ipynb":
+            continue  # only explorers for a projector: it states no result
         sources = ["".join(c["source"]) for c in json.loads(path.read_text())["cells"] if c["cell_type"] == "code"]
         assert any("NBVAL_CHECK_OUTPUT" in s for s in sources), path.name

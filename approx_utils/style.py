@@ -1,0 +1,96 @@
+"""Two looks for every figure: 'notebook' for a laptop screen, 'lecture' for a projector seen from the back row.
+
+`set_style(name)` sets matplotlib's rcParams for both (fonts, line widths, marker sizes and the one
+colour-blind-safe palette all plots share) and the size explorers draw at; explorers built afterwards
+keep the style they were built in. It also works as a context manager, restoring the previous style.
+The 'notebook' style is set when the package is imported.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import matplotlib as mpl
+from cycler import cycler
+
+from ._checks import check_choice
+
+# Okabe & Ito's palette: told apart with every common colour-vision deficiency, and in greyscale by lightness.
+PALETTE = {"black": "#000000", "orange": "#E69F00", "sky_blue": "#56B4E9", "green": "#009E73",
+           "yellow": "#F0E442", "blue": "#0072B2", "vermillion": "#D55E00", "purple": "#CC79A7"}
+CYCLE = [PALETTE[c] for c in ("blue", "orange", "green", "vermillion", "purple", "sky_blue", "black", "yellow")]
+
+
+@dataclass(frozen=True)
+class Style:
+    """matplotlib rcParams, and the size (inches at dpi) and margins an explorer's figure is drawn with."""
+    rc: dict
+    explorer_figsize: tuple
+    explorer_dpi: int
+    explorer_margins: dict
+
+
+def _rc(font: float, title: float, label: float, ticks: float, legend: float, line: float, marker: float,
+        axes_line: float) -> dict:
+    return {"font.size": font, "axes.titlesize": title, "axes.labelsize": label, "xtick.labelsize": ticks,
+            "ytick.labelsize": ticks, "legend.fontsize": legend, "figure.titlesize": title,
+            "lines.linewidth": line, "lines.markersize": marker, "axes.linewidth": axes_line,
+            "xtick.major.width": axes_line, "ytick.major.width": axes_line,
+            "axes.prop_cycle": cycler(color=CYCLE), "image.cmap": "cividis"}
+
+
+STYLES = {
+    # A laptop: the explorer is drawn at the ~850 px a notebook output gets at 1280x800, shown 1:1.
+    "notebook": Style(_rc(font=10, title=11, label=10, ticks=9, legend=8, line=2.0, marker=4.0, axes_line=0.8),
+                      explorer_figsize=(9.4, 3.3), explorer_dpi=90,
+                      explorer_margins=dict(left=0.08, right=0.98, bottom=0.16, top=0.9, wspace=0.25)),
+    # A 1920x1080 projector: 1280x480 px explorers, text 20-26 px high on screen, lines 3.5 pt.
+    "lecture": Style(_rc(font=16, title=18, label=18, ticks=15, legend=14, line=3.5, marker=7.0, axes_line=1.5),
+                     explorer_figsize=(12.8, 4.8), explorer_dpi=100,
+                     explorer_margins=dict(left=0.08, right=0.985, bottom=0.17, top=0.89, wspace=0.22)),
+}
+_current = {"name": "notebook"}
+
+
+class _Previous:
+    """What `set_style` replaced; leaving a `with` block puts it back."""
+
+    def __init__(self, name: str, rc: dict):
+        self.name, self._rc = name, rc
+
+    def __enter__(self):
+        return self
+
+    def __repr__(self) -> str:  # what a notebook cell ending in set_style(...) prints
+        return f"figures now in the {_current['name']!r} style (was {self.name!r})"
+
+    def __exit__(self, *exc) -> None:
+        mpl.rcParams.update(self._rc)
+        _current["name"] = self.name
+
+
+def set_style(name: str = "notebook") -> _Previous:
+    """Make every figure drawn from now on (plots and explorers built afterwards) follow style `name`.
+
+    name: 'notebook' (default, a laptop screen) or 'lecture' (a projector: larger fonts, thicker lines).
+    Use it as a statement, or as `with au.set_style("lecture"): ...` to restore the previous style after.
+    """
+    check_choice(name, "name", tuple(STYLES))
+    previous = _Previous(_current["name"], {key: mpl.rcParams[key] for key in STYLES[name].rc})
+    mpl.rcParams.update(STYLES[name].rc)
+    _current["name"] = name
+    return previous
+
+
+def current_style() -> tuple[str, Style]:
+    """The style in effect: (name, Style)."""
+    return _current["name"], STYLES[_current["name"]]
+
+
+def line_width(scale: float = 1.0) -> float:
+    """The style's line width times `scale` (thin guides are a fraction of the main line)."""
+    return mpl.rcParams["lines.linewidth"] * scale
+
+
+def marker_area(scale: float = 1.0) -> float:
+    """A scatter marker's area (points²) from the style's marker size."""
+    return (mpl.rcParams["lines.markersize"] * scale) ** 2

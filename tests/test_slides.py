@@ -1,0 +1,60 @@
+"""The lecture side of the committed notebooks: slide metadata, and explorer snapshots for readers without a kernel."""
+import json
+import re
+from pathlib import Path
+
+import nbformat
+import pytest
+from nbconvert import HTMLExporter, SlidesExporter
+
+ROOT = Path(__file__).resolve().parents[1]
+LECTURES = sorted((ROOT / "notebooks").glob("0*.ipynb")) + [ROOT / "notebooks" / "lecture_app.ipynb"]
+ALL = sorted((ROOT / "notebooks").rglob("*.ipynb"))
+EXPLORER = re.compile(r"(?m)^au\.(\w+_explorer|workbench)\(")  # a displayed explorer: the cell's expression
+SLIDE_TYPES = {"slide", "subslide", "fragment", "-", "skip", "notes"}
+
+
+def code(cell) -> str:
+    return "".join(cell["source"])
+
+
+def is_setup(cell) -> bool:
+    """A code cell of imports and settings only (what a slideshow skips)."""
+    lines = [l for l in code(cell).splitlines() if l.strip() and not l.strip().startswith("#")]
+    return all(l.startswith(("import ", "from ", "au.set_style(")) for l in lines)
+
+
+@pytest.mark.parametrize("path", LECTURES, ids=[p.name for p in LECTURES])
+def test_every_cell_has_slide_metadata_and_setup_cells_are_skipped(path):
+    cells = json.loads(path.read_text())["cells"]
+    kinds = [c["metadata"].get("slideshow", {}).get("slide_type") for c in cells]
+    assert set(kinds) <= SLIDE_TYPES, kinds
+    assert kinds[0] == "slide"
+    for cell, kind in zip(cells, kinds):
+        if cell["cell_type"] == "code" and is_setup(cell):
+            assert kind == "skip", code(cell)
+        if cell["cell_type"] == "code" and EXPLORER.search(code(cell)):
+            assert kind in ("slide", "subslide", "-"), f"an explorer must be on a slide of its own or its heading's: {kind}"
+    assert kinds.count("slide") >= 4
+
+
+@pytest.mark.parametrize("path", ALL, ids=[p.name for p in ALL])
+def test_no_widget_state_is_committed(path):
+    """Without saved widget state, nbconvert, nbviewer and GitHub show the explorer's snapshot, not a dead widget."""
+    assert "widgets" not in json.loads(path.read_text())["metadata"]
+
+
+def displays_an_explorer(path) -> bool:
+    return any(c["cell_type"] == "code" and EXPLORER.search(code(c)) for c in json.loads(path.read_text())["cells"])
+
+
+@pytest.mark.parametrize("exporter", [HTMLExporter, SlidesExporter])
+@pytest.mark.parametrize("path", [p for p in ALL if displays_an_explorer(p)], ids=lambda p: p.name)
+def test_every_explorer_cell_becomes_an_image_in_static_html(path, exporter):
+    notebook = nbformat.read(path, as_version=4)
+    explorers = [c for c in notebook.cells if c.cell_type == "code" and EXPLORER.search(c.source)]
+    body, _ = exporter().from_notebook_node(notebook)
+    snapshots = re.findall(r"<figure class=[\"']au-snapshot[\"'].*?</figure>", body, flags=re.S)
+    assert len(snapshots) == len(explorers) > 0
+    for snapshot in snapshots:  # nbconvert rewrites the markup (quotes, attribute order)
+        assert re.search(r"<img [^>]*src=[\"']data:image/png;base64,", snapshot) and "showing" in snapshot
