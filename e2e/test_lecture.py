@@ -5,6 +5,7 @@ figure whose panel states the new setting; a static deck has no kernel, so its e
 the snapshot image.
 """
 import re
+import shutil
 import time
 from pathlib import Path
 
@@ -33,7 +34,9 @@ def _explorer_slide(frame) -> str:
 
 def test_a_slider_moved_on_a_rise_slide_redraws_the_figure(lab, browser):
     """Run All, save, Alt+R: on the explorer's slide, a drag of the learning-rate handle gives a new figure."""
-    notebook = Notebook(browser, lab, "00_start_here.ipynb")
+    # A fresh copy: the session's other tests opened 00_start_here, and saving over it asks "File Changed".
+    shutil.copy(lab.root / "00_start_here.ipynb", lab.root / "rise_00_start_here.ipynb")
+    notebook = Notebook(browser, lab, "rise_00_start_here.ipynb")
     try:
         notebook.run_all()
         notebook.page.keyboard.press("Control+s")
@@ -42,7 +45,10 @@ def test_a_slider_moved_on_a_rise_slide_redraws_the_figure(lab, browser):
         deadline = time.monotonic() + 90
         while not (frames := [f for f in notebook.page.frames if "/rise/" in f.url]) or \
                 not frames[0].locator(EXPLORER_BOX).count():
-            assert time.monotonic() < deadline, "the RISE slideshow showed no live explorer within 90 s"
+            if time.monotonic() > deadline:
+                notebook.page.screenshot(path=str(ARTIFACTS / "rise-no-explorer.png"))
+                raise AssertionError(f"the RISE slideshow showed no live explorer within 90 s; frames: "
+                                     f"{[f.url for f in notebook.page.frames]}; console: {notebook.console_errors[:5]}")
             notebook.page.wait_for_timeout(200)
         slides = frames[0]
         where = _explorer_slide(slides)
