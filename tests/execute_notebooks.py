@@ -33,7 +33,7 @@ def execute(path: Path) -> list[str]:
 
 
 def main(paths: list[str]) -> int:
-    chosen = [Path(p) for p in paths] or sorted(NOTEBOOKS.rglob("[0-9]*.ipynb"))
+    chosen = [Path(p) for p in paths] or sorted(p for p in NOTEBOOKS.rglob("*.ipynb") if ".ipynb_checkpoints" not in p.parts)
     failed = 0
     for path in chosen:
         start = time.perf_counter()
