@@ -10,6 +10,7 @@ import time
 from pathlib import Path
 
 import pytest
+from playwright.sync_api import TimeoutError as PlaywrightTimeout
 
 from browser_lab import ROOT, ExplorerView, Notebook, Voila
 
@@ -34,12 +35,20 @@ def _explorer_slide(frame) -> str:
 
 def test_a_slider_moved_on_a_rise_slide_redraws_the_figure(lab, browser):
     """Run All, save, Alt+R: on the explorer's slide, a drag of the learning-rate handle gives a new figure."""
-    # A fresh copy: the session's other tests opened 00_start_here, and saving over it asks "File Changed".
+    # Its own copy, so that saving it leaves the notebook the other tests open alone.
     shutil.copy(lab.root / "00_start_here.ipynb", lab.root / "rise_00_start_here.ipynb")
     notebook = Notebook(browser, lab, "rise_00_start_here.ipynb")
     try:
         notebook.run_all()
-        notebook.page.keyboard.press("Control+s")
+        notebook.page.keyboard.press("Control+s")  # RISE's page reads the saved file
+        # In a long session JupyterLab may think the file changed on disk and ask; keep what was just run.
+        overwrite = notebook.page.locator(".jp-Dialog button", has_text="Overwrite")
+        try:
+            overwrite.wait_for(state="visible", timeout=3000)
+            overwrite.click()
+        except PlaywrightTimeout:
+            pass
+        notebook.page.wait_for_function("() => !document.querySelector('.jp-mod-dirty')", timeout=30_000)
         notebook.page.keyboard.press("Escape")
         notebook.page.keyboard.press("Alt+r")  # RISE: render as slideshow, beside the notebook
         deadline = time.monotonic() + 90
