@@ -1,10 +1,10 @@
 """`train`: the one fast training loop every notebook and widget uses.
 
 The whole run is one compiled `tf.function` around the step: the same math as `model.fit` (Keras'
-own loss and optimizer) without Keras' per-epoch overhead: 50-100x faster than `model.fit` for these
-tiny models here, depending on the day (benchmarks/bench_training.py, figures in the README). Steps, learning rate and seed are tensors, so new values
-never re-trace; a model keeps its compiled loop (see `Trainer.for_model`). A NaN/inf loss stops the
-run: it is reported as `diverged`, not raised.
+own loss and optimizer) without Keras' per-epoch overhead (benchmarks/bench_training.py, figures in
+the README). Where it is faster in total, XLA compiles that whole loop (see XLA below). Steps,
+learning rate and seed are tensors, so new values never re-trace; a model keeps its compiled loop
+(see `Trainer.for_model`). A NaN/inf loss stops the run: it is reported as `diverged`, not raised.
 """
 from __future__ import annotations
 
@@ -22,16 +22,29 @@ from .losses import check_loss, loss_function
 from .models import output_head
 
 OPTIMIZERS = ("adam", "sgd", "rmsprop", "adamw", "nadam")
-# XLA path (off by default): a full-batch run compiled by XLA as one whole loop. XLA wants fixed shapes,
-# so its loss record is a buffer of CHUNK steps and a longer run is several calls of the same compiled
-# loop (no re-tracing). Mini-batch runs always take the plain loop: a shuffled slice of the data has no
-# fixed shape for XLA. Measured here (2026-11-24, 256 points): XLA ~0.08-0.11 ms/step against
-# 0.16-0.20 plain, first call 0.75 s against 0.4-0.7 s; at 1000 points the two are within 10%. It is
-# off because it moves the last digits of every run, and the notebooks' seed-sensitive verdicts with
-# them (02's sigmoid-saturation row flips to "collapse"): turning it on means re-running the notebooks
-# and re-reading their prose. `XLA = True` (or `training.XLA = True` at run time) switches it on.
+# The XLA path: the whole loop compiled by XLA (`jit_compile=True`), taken where it is faster in total,
+# compile included (measured 2026-11-24, 1->20->20->20->1 ELU, Adam, benchmarks/bench_training.py):
+# - full batch of up to XLA_MAX_POINTS points: XLA 0.03-0.14 ms/step against 0.12-0.20 plain, for
+#   ~0.35 s more compiling once per architecture and data size (pooled models compile once);
+# - every mini-batch run: only a batch's few rows are computed a step, so the plain loop's per-op
+#   overhead is most of its time;
+# - full batch of more points: plain. Time grows with the points on both paths (0.27 us per point
+#   and step); at 1000 points XLA gains ~7% a step and the extra compile is repaid only after ~20000.
+# XLA wants fixed shapes: its loss record is a buffer of CHUNK steps (a longer run is several calls
+# of the same compiled loop, no re-tracing); a mini-batch is a fixed `batch_size` rows, the last one of
+# an epoch masked to what is left; the epoch orders come from the same seeded shuffle as the plain
+# path's, computed outside XLA (XLA has no kernel for the shuffle).
+# `XLA = True` / `False` (or `training.XLA = ...` at run time) forces one path everywhere.
 CHUNK = 1000
-XLA = False
+XLA: bool | None = None
+XLA_MAX_POINTS = 512
+
+
+def uses_xla(n: int, full_batch: bool) -> bool:
+    """Whether a run on `n` points (full batch or not) takes the XLA path; see XLA above."""
+    if XLA is not None:
+        return bool(XLA)
+    return not full_batch or n <= XLA_MAX_POINTS
 
 
 class _NoRetracingWarning(logging.Filter):
@@ -130,22 +143,23 @@ class Trainer:
             if var is not lr:
                 var.assign(np.zeros(var.shape, dtype=var.dtype))
 
-    def _loop(self, full_batch: bool, decaying: bool, loss: str = "mse"):
-        key = (full_batch, decaying, loss)
+    def _loop(self, full_batch: bool, decaying: bool, loss: str, xla: bool, batch_size: int):
+        """The compiled loop for these choices; an XLA mini-batch loop is also compiled per batch size."""
+        key = (full_batch, decaying, loss, xla, batch_size if xla and not full_batch else None)
         if key not in self._loops:
-            self._loops[key] = self._compile(full_batch, decaying, loss)
+            self._loops[key] = self._compile(*key)
         return self._loops[key]
 
-    def _compile(self, full_batch: bool, decaying: bool, loss: str):
+    def _compile(self, full_batch: bool, decaying: bool, loss: str, xla: bool, fixed_batch: int | None):
         model, optimizer, per_sample = self.model, self.optimizer, loss_function(loss)
         weights = model.trainable_variables
         spec = tf.TensorSpec([None, 1], tf.float32)
         scalar_i, scalar_f = tf.TensorSpec([], tf.int32), tf.TensorSpec([], tf.float32)
-        xla = full_batch and XLA  # read when a loop is first compiled for a model
+        orders_spec = tf.TensorSpec([None, None], tf.int32)
 
-        @tf.function(input_signature=[spec, spec, scalar_i, scalar_i, scalar_i, scalar_f, scalar_f, scalar_i, scalar_i],
-                     jit_compile=xla)
-        def loop(x, y, start, steps, total, lr, lr_decay, batch_size, seed):
+        @tf.function(input_signature=[spec, spec, orders_spec, scalar_i, scalar_i, scalar_i, scalar_i, scalar_f,
+                                      scalar_f, scalar_i, scalar_i], jit_compile=xla)
+        def loop(x, y, orders, first_epoch, start, steps, total, lr, lr_decay, batch_size, seed):
             n = tf.shape(x)[0]
             batches = (n + batch_size - 1) // batch_size
             if xla:  # at most CHUNK steps a call (see CHUNK)
@@ -160,15 +174,26 @@ class Trainer:
                 if decaying:
                     frac = tf.cast(step, tf.float32) / tf.cast(total, tf.float32)
                     optimizer.learning_rate.assign(lr * tf.pow(lr_decay, frac))
+                mask = None
                 if full_batch:
                     xb, yb = x, y
-                else:  # epoch e is shuffled by seed (seed, e), as model.fit reshuffles every epoch
-                    perm = tf.random.experimental.stateless_shuffle(tf.range(n), seed=tf.stack([seed, step // batches]))
+                elif fixed_batch:  # XLA: batch_size rows from the epoch's order, the rest of an epoch masked
                     b = step % batches
-                    idx = perm[b * batch_size: tf.minimum((b + 1) * batch_size, n)]
+                    at = b * fixed_batch + tf.range(fixed_batch)
+                    mask = at < n
+                    idx = tf.gather(orders[step // batches - first_epoch], tf.minimum(at, n - 1))
+                    xb, yb = tf.gather(x, idx), tf.gather(y, idx)
+                else:  # epoch e is shuffled by seed (seed, e), as model.fit reshuffles every epoch
+                    idx = epoch_order(n, seed, step // batches)
+                    b = step % batches
+                    idx = idx[b * batch_size: tf.minimum((b + 1) * batch_size, n)]
                     xb, yb = tf.gather(x, idx), tf.gather(y, idx)
                 with tf.GradientTape() as tape:
-                    value = tf.reduce_mean(per_sample(yb, model(xb, training=True)))  # as compile(loss=...)
+                    per = per_sample(yb, model(xb, training=True))
+                    if mask is None:
+                        value = tf.reduce_mean(per)  # as compile(loss=...)
+                    else:
+                        value = tf.reduce_sum(tf.where(mask, per, 0.0)) / tf.reduce_sum(tf.cast(mask, tf.float32))
                 optimizer.apply(tape.gradient(value, weights), weights)
                 if xla:
                     losses = tf.tensor_scatter_nd_update(losses, [[i]], [value])
@@ -194,15 +219,22 @@ class Trainer:
         start = check_int(start, "start", minimum=0)
         total = start + steps if total is None else check_int(total, "total", minimum=start + steps)
         full = batch_size is None or batch_size >= x.size
+        size = x.size if full else batch_size
         t0 = time.perf_counter()
-        loop = self._loop(full, lr_decay != 1.0, loss)
-        chunk = CHUNK if loop in self._xla_loops else steps
+        xla = uses_xla(x.size, full)
+        loop = self._loop(full, lr_decay != 1.0, loss, xla, size)
+        chunk = CHUNK if xla else steps
+        batches = -(-x.size // size)
+        span = chunk // batches + 2 if xla and not full else 0  # epochs a call of `chunk` steps can touch
         args = (_as_column(x), _as_column(y))
         rest = (tf.constant(total), tf.constant(lr, tf.float32), tf.constant(lr_decay, tf.float32),
-                tf.constant(x.size if full else batch_size), tf.constant(seed))
+                tf.constant(size), tf.constant(seed))
         parts = []
         for begin in range(0, steps, chunk):
-            parts.append(loop(*args, tf.constant(start + begin), tf.constant(min(chunk, steps - begin)), *rest).numpy())
+            first = (start + begin) // batches
+            orders = epoch_orders(x.size, seed, first, span) if span else _NO_ORDERS
+            parts.append(loop(*args, orders, tf.constant(first), tf.constant(start + begin),
+                              tf.constant(min(chunk, steps - begin)), *rest).numpy())
             if parts[-1].size < min(chunk, steps - begin):  # a non-finite loss ended it
                 break
         values = np.concatenate(parts)
@@ -212,6 +244,25 @@ class Trainer:
                    diverged_at=start + values.size - 1 if diverged else None, seconds=seconds, lr=lr,
                    lr_decay=lr_decay, batch_size=None if full else batch_size, optimizer=self.optimizer_name,
                    loss_name=loss)
+
+
+_NO_ORDERS = tf.zeros([0, 0], tf.int32)
+
+
+def epoch_order(n, seed, epoch):
+    """The order epoch `epoch` visits n points in: a shuffle seeded by (seed, epoch)."""
+    return tf.random.experimental.stateless_shuffle(tf.range(n), seed=tf.stack([seed, epoch]))
+
+
+@tf.function(input_signature=[tf.TensorSpec([], tf.int32)] * 4)
+def _epoch_orders(n, seed, first, count):
+    return tf.map_fn(lambda e: epoch_order(n, seed, e), tf.range(first, first + count),
+                     fn_output_signature=tf.TensorSpec([None], tf.int32))
+
+
+def epoch_orders(n: int, seed: int, first: int, count: int) -> tf.Tensor:
+    """The orders of epochs first .. first+count-1 as rows, for the XLA mini-batch loop."""
+    return _epoch_orders(tf.constant(n), tf.constant(seed), tf.constant(first), tf.constant(count))
 
 
 def train(model, x, y, steps: int = 2000, batch_size=None, lr: float = 1e-3, seed: int = 0,
@@ -224,6 +275,11 @@ def train(model, x, y, steps: int = 2000, batch_size=None, lr: float = 1e-3, see
     batch_size: None for full batch; 32 mimics `model.fit`'s default (reshuffled every epoch).
     lr_decay: the learning rate falls exponentially from `lr` to `lr * lr_decay` over the run.
     seed: fixes the shuffling; the starting weights are the model's own (see `build_mlp(seed=...)`).
+
+    XLA compiles the loop for full batches of up to 512 points and for every mini-batch run, where it
+    was measured faster compile included; a larger full batch takes the plain compiled loop (XLA gains
+    too little a step there to repay its compile). Both are the same algorithm (to float noise); the
+    shuffle, which XLA cannot compile, is computed outside it.
 
     >>> run = train(build_mlp(), x, y, steps=500)   # doctest: +SKIP
     >>> run.diverged, run.loss[-1]                  # doctest: +SKIP

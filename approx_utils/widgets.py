@@ -96,7 +96,9 @@ class Explorer:
         self.controls, self._config, self._draw = controls, config, draw
         self.title = title
         self.style_name, style = current_style()
-        self._rc = style.rc
+        # A fixed title height: left automatic, matplotlib measures every tick label on each redraw to
+        # keep titles clear of a top axis these figures never have (~5 ms of a ~55 ms redraw).
+        self._rc = {**style.rc, "axes.titley": 1.0}
         with mpl.rc_context(self._rc):
             self.figure = Figure(figsize=style.explorer_figsize, dpi=style.explorer_dpi)
             FigureCanvasAgg(self.figure)

@@ -5,8 +5,8 @@
 (b) about 2000 mini-batch steps (batch 32): `train` against the source question's loop of
     `model.fit(x, y, epochs=1, batch_size=32)` calls.
 (c) the (a) steps: `train` against the floor, a bare `tf.function(jit_compile=True)` around the whole
-    loop written here (Keras' Adam, no loss record, no divergence check); also the same bare loop
-    without XLA, for scale.
+    loop written here (Keras' Adam, no loss record, no divergence check); also `train` with its XLA
+    path forced (at 1000 points it takes the plain loop by default) and the bare loop without XLA.
 After a warm-up, the median of `--repeats` runs of each. Last line:
     speedup_vs_fit=<a> speedup_vs_fit_loop=<b> vs_floor=<train / bare XLA loop>
     (targets on the 2-core machine: a >= 100, b >= 20, vs_floor <= 1.3)
@@ -109,18 +109,18 @@ def main() -> None:
     bare = {jit: bare_loop(ours, jit) for jit in (True, False)}
     for loop in bare.values():
         loop(xt, yt, tf.constant(5))  # compile
-    au.training.XLA = True  # train's optional XLA path, on a model of its own (a model keeps its loop)
+    au.training.XLA = True  # train's XLA path forced, on a model of its own (a model keeps its loop)
     ours_xla = au.build_mlp(init="normal", seed=0)
     au.train(ours_xla, x, y, steps=5)
-    au.training.XLA = False
+    au.training.XLA = None  # back to the default: at 1000 points full batch, the plain loop
     t_train = median_time(lambda: au.train(ours, x, y, steps=n), reset, args.repeats)
     t_train_xla = median_time(lambda: au.train(ours_xla, x, y, steps=n), lambda: ours_xla.set_weights(initial),
                               args.repeats)
     t_xla = median_time(lambda: bare[True](xt, yt, nt).numpy(), reset, args.repeats)
     t_plain = median_time(lambda: bare[False](xt, yt, nt).numpy(), reset, args.repeats)
     c = t_train / t_xla
-    print(f"(c) full batch, {n} steps, ms/step: train {1e3 * t_train / n:.3f} (default, plain loop), train with "
-          f"XLA on {1e3 * t_train_xla / n:.3f}, bare XLA loop {1e3 * t_xla / n:.3f} (the floor), bare loop without "
+    print(f"(c) full batch, {n} steps, ms/step: train {1e3 * t_train / n:.3f} (default: plain at 1000 points), train with "
+          f"XLA forced {1e3 * t_train_xla / n:.3f}, bare XLA loop {1e3 * t_xla / n:.3f} (the floor), bare loop without "
           f"XLA {1e3 * t_plain / n:.3f}: train/floor = {c:.2f}")
     print(f"speedup_vs_fit={a:.1f} speedup_vs_fit_loop={b:.1f} vs_floor={c:.2f}")
 

@@ -5,6 +5,13 @@ import pytest
 import approx_utils as au
 
 
+@pytest.fixture(params=[False, True], ids=["plain", "xla"])
+def xla(request, monkeypatch):
+    """Both training paths forced: the plain compiled loop and the whole-loop XLA one."""
+    monkeypatch.setattr(au.training, "XLA", request.param)
+    return request.param
+
+
 def max_diff(a, b):
     return max(float(np.max(np.abs(p - q))) for p, q in zip(a, b))
 
@@ -22,7 +29,7 @@ def test_train_is_the_same_algorithm_as_model_fit(scaled_relu):
 
 
 @pytest.mark.parametrize("batch_size", [None, 32])
-def test_same_seed_same_numbers(scaled_relu, batch_size):
+def test_same_seed_same_numbers(scaled_relu, batch_size, xla):
     x, y = scaled_relu
     results = []
     for _ in range(2):
@@ -33,7 +40,7 @@ def test_same_seed_same_numbers(scaled_relu, batch_size):
     assert max_diff(results[0][1], results[1][1]) == 0
 
 
-def test_minibatch_shuffles_every_epoch_and_learns(scaled_relu):
+def test_minibatch_shuffles_every_epoch_and_learns(scaled_relu, xla):
     x, y = scaled_relu
     m = au.build_mlp(seed=0, init="glorot_uniform")
     run = au.train(m, x, y, steps=700, batch_size=32, lr=3e-3, seed=1)
@@ -44,7 +51,7 @@ def test_minibatch_shuffles_every_epoch_and_learns(scaled_relu):
     assert not np.array_equal(run.loss, other.loss)  # the seed changes the shuffling
 
 
-def test_chunked_runs_equal_one_run_including_the_lr_schedule(scaled_relu):
+def test_chunked_runs_equal_one_run_including_the_lr_schedule(scaled_relu, xla):
     x, y = scaled_relu
     kw = dict(lr=1e-2, lr_decay=0.1, batch_size=32, seed=4)
     whole = au.build_mlp(seed=2)
@@ -79,7 +86,7 @@ def test_new_settings_do_not_retrace(scaled_relu):
     x, y = scaled_relu
     m = au.build_mlp(seed=0)
     au.train(m, x, y, steps=5)
-    loop = au.Trainer.for_model(m)._loops[(True, False, "mse")]
+    [loop] = au.Trainer.for_model(m)._loops.values()
     before = loop.experimental_get_tracing_count()
     au.reinitialize(m, init=0.5, seed=3)
     au.train(m, x[:150], y[:150], steps=17, lr=0.3, seed=9)
@@ -167,19 +174,13 @@ def test_bce_needs_bounded_targets_and_head(scaled_relu):
     assert run.steps_done == 5
 
 
-@pytest.fixture(params=[False, True], ids=["plain", "xla"])
-def xla(request, monkeypatch):
-    """Both training paths: the plain compiled loop (default) and the whole-loop XLA one."""
-    monkeypatch.setattr(au.training, "XLA", request.param)
-    return request.param
-
-
 def test_both_paths_are_the_algorithm_of_model_fit(scaled_relu, xla):
     """20 full-batch Adam steps agree with model.fit to 1e-5 on the plain path and on the XLA path."""
     x, y = scaled_relu
     ours, theirs = au.build_mlp(init="normal", seed=3), au.build_mlp(init="normal", seed=3)
     au.train(ours, x, y, steps=20, lr=1e-2)
-    assert (au.Trainer.for_model(ours)._loops[(True, False, "mse")] in au.Trainer.for_model(ours)._xla_loops) == xla
+    trainer = au.Trainer.for_model(ours)
+    assert list(trainer._loops) == [(True, False, "mse", xla, None)] and (trainer._xla_loops != []) == xla
     theirs.compile(optimizer=keras.optimizers.Adam(learning_rate=1e-2), loss="mse")
     theirs.fit(x.reshape(-1, 1), y.reshape(-1, 1), batch_size=x.size, epochs=20, shuffle=False, verbose=0)
     assert max_diff(ours.get_weights(), theirs.get_weights()) < 1e-5
@@ -199,7 +200,7 @@ def test_a_long_full_batch_run_is_one_compiled_loop_called_in_chunks(scaled_relu
     losses = [trainer.run(x, y, 100, start=100 * k, total=2500, **kw).loss for k in range(25)]
     assert max_diff(whole.get_weights(), parts.get_weights()) == 0
     np.testing.assert_array_equal(np.concatenate(losses), run.loss)
-    loop = trainer._loops[(True, True, "mse")]
+    loop = trainer._loops[(True, True, "mse", xla, None)]
     assert loop.experimental_get_tracing_count() == 1 and (loop in trainer._xla_loops) == xla
 
 
@@ -221,3 +222,30 @@ def test_a_divergence_inside_a_later_chunk_ends_the_run(scaled_relu, xla):
     x, y = scaled_relu
     run = au.train(au.build_mlp(init=5.0, seed=0), x * 100, y * 1e4, steps=3000, lr=50.0)
     assert run.diverged and run.steps_done == run.diverged_at + 1 <= 3000
+
+
+def test_the_xla_mini_batch_loop_visits_the_points_as_the_plain_one_does(scaled_relu, monkeypatch):
+    """Same epoch orders (seeded shuffles), the last batch of an epoch masked to the 8 points left:
+    300 steps of batch 32 on 200 points (7 batches an epoch, 43 epochs, over a CHUNK boundary) agree
+    with the plain loop to float noise, while another seed does not."""
+    x, y = scaled_relu
+    monkeypatch.setattr(au.training, "CHUNK", 128)
+    weights = {}
+    for forced, seed in [(False, 1), (True, 1), (True, 2)]:
+        monkeypatch.setattr(au.training, "XLA", forced)
+        model = au.build_mlp(init="glorot_uniform", seed=0)
+        run = au.train(model, x, y, steps=300, batch_size=32, lr=3e-3, seed=seed)
+        assert run.steps_done == 300 and run.batch_size == 32
+        weights[forced, seed] = model.get_weights()
+    assert max_diff(weights[True, 1], weights[False, 1]) < 1e-5
+    assert max_diff(weights[True, 2], weights[False, 1]) > 1e-3
+
+
+@pytest.mark.parametrize("n, batch_size, expected", [(128, None, True), (512, None, True), (513, None, False),
+                                                     (1000, None, False), (1000, 32, True), (64, 500, True)])
+def test_xla_is_taken_where_it_was_measured_faster(n, batch_size, expected):
+    """By default: full batches up to XLA_MAX_POINTS points and every mini-batch run (see training.XLA)."""
+    x = np.linspace(-1, 1, n)
+    model = au.build_mlp(hidden=(4,), seed=0)
+    au.train(model, x, x ** 2, steps=3, batch_size=batch_size)
+    assert (au.Trainer.for_model(model)._xla_loops != []) == expected
