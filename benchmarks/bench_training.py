@@ -6,7 +6,8 @@
     `model.fit(x, y, epochs=1, batch_size=32)` calls.
 (c) the (a) steps: `train` against the floor, a bare `tf.function(jit_compile=True)` around the whole
     loop written here (Keras' Adam, no loss record, no divergence check); also `train` with its XLA
-    path forced (at 1000 points it takes the plain loop by default) and the bare loop without XLA.
+    path forced (at 1000 points it takes the plain loop by default), the bare loop without XLA, and
+    the bare XLA loop with ReLU units (what ELU's exponential costs).
 After a warm-up, the median of `--repeats` runs of each. Last line:
     speedup_vs_fit=<a> speedup_vs_fit_loop=<b> vs_floor=<train / bare XLA loop>
     (targets on the 2-core machine: a >= 100, b >= 20, vs_floor <= 1.3)
@@ -87,6 +88,7 @@ def main() -> None:
     n = args.steps
     t_train = median_time(lambda: au.train(ours, x, y, steps=n), reset, args.repeats)
     t_fit = median_time(lambda: keras_model.fit(x, y, epochs=n, batch_size=1000, verbose=0), reset, args.repeats)
+    t_fit_a = t_fit
     a = t_fit / t_train
     print(f"(a) full batch, {n} Adam steps on 1000 points: train {t_train:.2f} s ({1e3 * t_train / n:.2f} ms/step), "
           f"model.fit {t_fit:.2f} s ({1e3 * t_fit / n:.1f} ms/epoch): {a:.0f}x")
@@ -107,6 +109,8 @@ def main() -> None:
 
     xt, yt, nt = tf.constant(x, tf.float32), tf.constant(y, tf.float32), tf.constant(n)
     bare = {jit: bare_loop(ours, jit) for jit in (True, False)}
+    relu = au.build_mlp(activation="relu", init="normal", seed=0)
+    bare["relu"] = bare_loop(relu, True)
     for loop in bare.values():
         loop(xt, yt, tf.constant(5))  # compile
     au.training.XLA = True  # train's XLA path forced, on a model of its own (a model keeps its loop)
@@ -118,10 +122,13 @@ def main() -> None:
                               args.repeats)
     t_xla = median_time(lambda: bare[True](xt, yt, nt).numpy(), reset, args.repeats)
     t_plain = median_time(lambda: bare[False](xt, yt, nt).numpy(), reset, args.repeats)
+    t_relu = median_time(lambda: bare["relu"](xt, yt, nt).numpy(), lambda: None, args.repeats)
     c = t_train / t_xla
     print(f"(c) full batch, {n} steps, ms/step: train {1e3 * t_train / n:.3f} (default: plain at 1000 points), train with "
           f"XLA forced {1e3 * t_train_xla / n:.3f}, bare XLA loop {1e3 * t_xla / n:.3f} (the floor), bare loop without "
           f"XLA {1e3 * t_plain / n:.3f}: train/floor = {c:.2f}")
+    print(f"    what bounds (a): model.fit / floor = {t_fit_a / t_xla:.0f}x, the most any loop of these steps could "
+          f"reach; the bare XLA loop with ReLU units instead of ELU: {1e3 * t_relu / n:.3f} ms/step")
     print(f"speedup_vs_fit={a:.1f} speedup_vs_fit_loop={b:.1f} vs_floor={c:.2f}")
 
 
