@@ -127,6 +127,7 @@ class Trainer:
         self.optimizer.build(model.trainable_variables)
         self._loops = {}
         self._xla_loops = []  # the compiled loops that run under XLA (called in chunks of CHUNK steps)
+        self.xla_error = None  # why XLA could not compile this model's loop, if it could not (then: plain)
 
     @classmethod
     def for_model(cls, model: keras.Model, optimizer: str = "adam") -> "Trainer":
@@ -221,8 +222,28 @@ class Trainer:
         full = batch_size is None or batch_size >= x.size
         size = x.size if full else batch_size
         t0 = time.perf_counter()
-        xla = uses_xla(x.size, full)
-        loop = self._loop(full, lr_decay != 1.0, loss, xla, size)
+        xla = uses_xla(x.size, full) and self.xla_error is None
+        schedule = (start, steps, total, lr, lr_decay, size, seed)
+        try:
+            parts = self._chunks(self._loop(full, lr_decay != 1.0, loss, xla, size), xla, full, x, y, *schedule)
+        except (tf.errors.InvalidArgumentError, tf.errors.UnimplementedError, tf.errors.InternalError) as err:
+            if not xla:
+                raise
+            # XLA could not compile it (an op without an XLA kernel, say, in a custom layer): that fails
+            # on the first call, before any step, so the plain loop takes the run, and every later one.
+            self.xla_error = str(err).strip().splitlines()[0]
+            parts = self._chunks(self._loop(full, lr_decay != 1.0, loss, False, size), False, full, x, y, *schedule)
+        values = np.concatenate(parts)
+        seconds = time.perf_counter() - t0
+        diverged = bool(values.size and not np.isfinite(values[-1]))
+        return Run(loss=values.astype(np.float64), steps=steps, diverged=diverged,
+                   diverged_at=start + values.size - 1 if diverged else None, seconds=seconds, lr=lr,
+                   lr_decay=lr_decay, batch_size=None if full else batch_size, optimizer=self.optimizer_name,
+                   loss_name=loss)
+
+    @staticmethod
+    def _chunks(loop, xla, full, x, y, start, steps, total, lr, lr_decay, size, seed) -> list[np.ndarray]:
+        """Call a compiled loop for `steps` steps (under XLA in chunks of CHUNK): the losses of each call."""
         chunk = CHUNK if xla else steps
         batches = -(-x.size // size)
         span = chunk // batches + 2 if xla and not full else 0  # epochs a call of `chunk` steps can touch
@@ -237,13 +258,7 @@ class Trainer:
                               tf.constant(min(chunk, steps - begin)), *rest).numpy())
             if parts[-1].size < min(chunk, steps - begin):  # a non-finite loss ended it
                 break
-        values = np.concatenate(parts)
-        seconds = time.perf_counter() - t0
-        diverged = bool(values.size and not np.isfinite(values[-1]))
-        return Run(loss=values.astype(np.float64), steps=steps, diverged=diverged,
-                   diverged_at=start + values.size - 1 if diverged else None, seconds=seconds, lr=lr,
-                   lr_decay=lr_decay, batch_size=None if full else batch_size, optimizer=self.optimizer_name,
-                   loss_name=loss)
+        return parts
 
 
 _NO_ORDERS = tf.zeros([0, 0], tf.int32)
@@ -279,7 +294,10 @@ def train(model, x, y, steps: int = 2000, batch_size=None, lr: float = 1e-3, see
     XLA compiles the loop for full batches of up to 512 points and for every mini-batch run, where it
     was measured faster compile included; a larger full batch takes the plain compiled loop (XLA gains
     too little a step there to repay its compile). Both are the same algorithm (to float noise); the
-    shuffle, which XLA cannot compile, is computed outside it.
+    shuffle, which XLA cannot compile, is computed outside it. Where XLA cannot compile a model (a
+    custom layer with an op XLA has no kernel for: `py_function`, string ops, a random shuffle), the
+    first call fails before any step and the plain loop runs it, then and from then on
+    (`Trainer.for_model(model).xla_error` says why).
 
     >>> run = train(build_mlp(), x, y, steps=500)   # doctest: +SKIP
     >>> run.diverged, run.loss[-1]                  # doctest: +SKIP

@@ -249,3 +249,33 @@ def test_xla_is_taken_where_it_was_measured_faster(n, batch_size, expected):
     model = au.build_mlp(hidden=(4,), seed=0)
     au.train(model, x, x ** 2, steps=3, batch_size=batch_size)
     assert (au.Trainer.for_model(model)._xla_loops != []) == expected
+
+
+class _NoXlaKernel(keras.layers.Layer):
+    """Adds zero through an op XLA has no kernel for (a seeded shuffle): XLA cannot compile a loop over it."""
+
+    def call(self, inputs):
+        import tensorflow as tf
+        order = tf.random.experimental.stateless_shuffle(tf.range(3), seed=[1, 2])
+        return inputs + 0.0 * tf.cast(order[0], inputs.dtype)
+
+
+def test_where_xla_cannot_compile_the_plain_loop_takes_the_run(scaled_relu, monkeypatch):
+    x, y = scaled_relu
+    monkeypatch.setattr(au.training, "XLA", True)
+
+    def model():
+        body = au.build_mlp(hidden=(8,), init="glorot_uniform", seed=0)
+        return keras.Sequential([keras.Input((1,)), _NoXlaKernel(), *body.layers])
+
+    odd = model()
+    run = au.train(odd, x, y, steps=40, lr=1e-2)
+    trainer = au.Trainer.for_model(odd)
+    assert run.steps_done == 40 and not run.diverged and trainer._xla_loops != []
+    assert "StatelessShuffle" in trainer.xla_error
+    monkeypatch.setattr(au.training, "XLA", False)
+    plain = model()
+    au.train(plain, x, y, steps=40, lr=1e-2)
+    assert max_diff(odd.get_weights(), plain.get_weights()) == 0  # the plain loop ran it, from the start
+    monkeypatch.setattr(au.training, "XLA", True)
+    assert au.train(odd, x, y, steps=5).steps_done == 5 and len(trainer._xla_loops) == 1  # no second try
