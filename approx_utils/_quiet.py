@@ -1,4 +1,5 @@
 """Quiet TensorFlow and pick Keras' backend before either is imported anywhere in the package; check their versions."""
+import contextlib
 import os
 import sys
 
@@ -8,30 +9,40 @@ os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "2")
 os.environ.setdefault("KERAS_BACKEND", "tensorflow")
 
 
-def _import_tensorflow_quietly() -> None:
-    """Import TensorFlow with the process's stderr (file descriptor 2) muted.
+@contextlib.contextmanager
+def muted_stderr():
+    """Mute the process's stderr (file descriptor 2) while TensorFlow's C++ side prints INFO lines that
+    TF_CPP_MIN_LOG_LEVEL cannot hide, as long as that variable asks to hide them (>= 1).
 
-    On CPUs where TensorFlow 2.21 turns its oneDNN ops on (seen on an AMD EPYC), importing it prints an
-    INFO notice ("oneDNN custom operations are on ...") before its logging reads TF_CPP_MIN_LOG_LEVEL,
-    so the variable cannot hide it. Muted only while the log level asks to hide INFO lines (>= 1);
-    Python errors raised by the import are unaffected (they are not written to stderr here).
+    Two such moments: importing TensorFlow 2.21 on CPUs where it turns its oneDNN ops on ("oneDNN custom
+    operations are on ..." is printed before its logging reads the variable), and the first XLA compile
+    of a process on TensorFlow 2.16-2.19 ("XLA service ... initialized", "Compiled cluster using XLA!",
+    from a logger the variable does not reach). Python errors raised meanwhile are unaffected: they are
+    raised, not written to stderr.
     """
-    if "tensorflow" in sys.modules or os.environ.get("TF_CPP_MIN_LOG_LEVEL", "0") in ("", "0"):
+    if os.environ.get("TF_CPP_MIN_LOG_LEVEL", "0") in ("", "0"):
+        yield
         return
     try:
         sys.stderr.flush()
         saved = os.dup(2)
     except (OSError, ValueError, AttributeError):  # no real stderr (some embedded interpreters)
-        import tensorflow  # noqa: F401
+        yield
         return
     devnull = os.open(os.devnull, os.O_WRONLY)
     try:
         os.dup2(devnull, 2)
-        import tensorflow  # noqa: F401
+        yield
     finally:
         os.dup2(saved, 2)
         os.close(saved)
         os.close(devnull)
+
+
+def _import_tensorflow_quietly() -> None:
+    if "tensorflow" not in sys.modules:
+        with muted_stderr():
+            import tensorflow  # noqa: F401
 
 
 try:

@@ -8,11 +8,12 @@ learning rate and seed are tensors, so new values never re-trace; a model keeps 
 """
 from __future__ import annotations
 
+import contextlib
 import logging
 import time
 from dataclasses import dataclass
 
-from . import _quiet  # noqa: F401
+from ._quiet import muted_stderr
 import keras
 import numpy as np
 import tensorflow as tf
@@ -37,6 +38,7 @@ OPTIMIZERS = ("adam", "sgd", "rmsprop", "adamw", "nadam")
 # `XLA = True` / `False` (or `training.XLA = ...` at run time) forces one path everywhere.
 CHUNK = 1000
 XLA: bool | None = None
+_XLA_STARTED = []  # non-empty once a loop has run under XLA in this process
 XLA_MAX_POINTS = 512
 
 
@@ -225,7 +227,12 @@ class Trainer:
         xla = uses_xla(x.size, full) and self.xla_error is None
         schedule = (start, steps, total, lr, lr_decay, size, seed)
         try:
-            parts = self._chunks(self._loop(full, lr_decay != 1.0, loss, xla, size), xla, full, x, y, *schedule)
+            # XLA's first compile in a process announces itself on stderr (TensorFlow 2.16-2.19): muted.
+            first = xla and not _XLA_STARTED
+            with muted_stderr() if first else contextlib.nullcontext():
+                parts = self._chunks(self._loop(full, lr_decay != 1.0, loss, xla, size), xla, full, x, y, *schedule)
+            if first:
+                _XLA_STARTED.append(True)
         except (tf.errors.InvalidArgumentError, tf.errors.UnimplementedError, tf.errors.InternalError) as err:
             if not xla:
                 raise

@@ -280,3 +280,18 @@ def test_where_xla_cannot_compile_the_plain_loop_takes_the_run(scaled_relu, monk
     assert max_diff(odd.get_weights(), plain.get_weights()) == 0  # the plain loop ran it, from the start
     monkeypatch.setattr(au.training, "XLA", True)
     assert au.train(odd, x, y, steps=5).steps_done == 5 and len(trainer._xla_loops) == 1  # no second try
+
+
+def test_the_first_xla_compile_of_a_process_prints_nothing():
+    """TensorFlow 2.16-2.19 announce XLA on stderr ("XLA service ... initialized", "Compiled cluster using
+    XLA!") through a logger TF_CPP_MIN_LOG_LEVEL does not reach: a student would see it under a cell."""
+    import os
+    import subprocess
+    import sys
+
+    code = ("import numpy as np, approx_utils as au; x = np.linspace(0, 1, 50); model = au.build_mlp(hidden=(4,)); "
+            "run = au.train(model, x, x, steps=3); print(run.steps_done, len(au.Trainer.for_model(model)._xla_loops))")
+    env = {**os.environ, "TF_CPP_MIN_LOG_LEVEL": "2"}
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, env=env, timeout=120)
+    assert out.returncode == 0 and out.stdout.split() == ["3", "1"], out.stderr[-2000:]  # it ran on XLA
+    assert out.stderr == "", out.stderr[-2000:]
