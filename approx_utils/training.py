@@ -1,10 +1,9 @@
 """`train`: the one fast training loop every notebook and widget uses.
 
 The whole run is one compiled `tf.function` around the step: the same math as `model.fit` (Keras'
-own loss and optimizer) without Keras' per-epoch overhead (benchmarks/bench_training.py, figures in
-the README). Where it is faster in total, XLA compiles that whole loop (see XLA below). Steps,
-learning rate and seed are tensors, so new values never re-trace; a model keeps its compiled loop
-(see `Trainer.for_model`). A NaN/inf loss stops the run: it is reported as `diverged`, not raised.
+own loss and optimizer) without Keras' per-epoch overhead, compiled whole by XLA (see XLA below;
+benchmarks/bench_training.py, figures in the README). Steps, learning rate and seed are tensors, so
+new values never re-trace; a model keeps its compiled loop (see `Trainer.for_model`). A NaN/inf loss stops the run: it is reported as `diverged`, not raised.
 """
 from __future__ import annotations
 
@@ -23,30 +22,26 @@ from .losses import check_loss, loss_function
 from .models import output_head
 
 OPTIMIZERS = ("adam", "sgd", "rmsprop", "adamw", "nadam")
-# The XLA path: the whole loop compiled by XLA (`jit_compile=True`), taken where it is faster in total,
-# compile included (measured 2026-11-24, 1->20->20->20->1 ELU, Adam, benchmarks/bench_training.py):
-# - full batch of up to XLA_MAX_POINTS points: XLA 0.03-0.14 ms/step against 0.12-0.20 plain, for
-#   ~0.35 s more compiling once per architecture and data size (pooled models compile once);
-# - every mini-batch run: only a batch's few rows are computed a step, so the plain loop's per-op
-#   overhead is most of its time;
-# - full batch of more points: plain. Time grows with the points on both paths (0.27 us per point
-#   and step); at 1000 points XLA gains ~7% a step and the extra compile is repaid only after ~20000.
+# The XLA path: the whole loop compiled by XLA (`jit_compile=True`), taken for every run: per step it was
+# measured faster everywhere (2026-11-29, 1->20->20->20->1 ELU, Adam, 1000 steps, ms/step): full batch
+# of 128 points 0.04 against 0.16 plain, 256 0.056 against 0.18, 1000 0.15 against 0.26-0.28, 2000 0.30
+# against 0.34-0.53; mini-batches of 32 0.03 against 0.15 (a batch's few rows leave the plain loop's
+# per-op overhead as most of its time). It costs ~0.3-0.4 s more to compile, once per model and data
+# size: the explorers and `run_experiment` pool their models, so a model compiles once and every later
+# run gains (bench_training.py, the README).
 # XLA wants fixed shapes: its loss record is a buffer of CHUNK steps (a longer run is several calls
 # of the same compiled loop, no re-tracing); a mini-batch is a fixed `batch_size` rows, the last one of
 # an epoch masked to what is left; the epoch orders come from the same seeded shuffle as the plain
 # path's, computed outside XLA (XLA has no kernel for the shuffle).
-# `XLA = True` / `False` (or `training.XLA = ...` at run time) forces one path everywhere.
+# `XLA = False` (or `training.XLA = False` at run time) puts every run on the plain compiled loop.
 CHUNK = 1000
-XLA: bool | None = None
+XLA = True
 _XLA_STARTED = []  # non-empty once a loop has run under XLA in this process
-XLA_MAX_POINTS = 512
-
-
-def uses_xla(n: int, full_batch: bool) -> bool:
-    """Whether a run on `n` points (full batch or not) takes the XLA path; see XLA above."""
-    if XLA is not None:
-        return bool(XLA)
-    return not full_batch or n <= XLA_MAX_POINTS
+# A full batch of at least HALVES_MIN_POINTS points is computed as two halves (the loss and gradients of
+# each, then summed): the halves are independent, so XLA and TensorFlow run them on two cores at once.
+# Measured as above: at 256 points 0.056 ms/step against 0.073 whole, at 1000 0.15 against 0.25, at 2000
+# 0.30 against 0.46; at 128 no gain. (On the plain loop: 0.26 against 0.28 at 1000 points.)
+HALVES_MIN_POINTS = 256
 
 
 class _NoRetracingWarning(logging.Filter):
@@ -148,17 +143,31 @@ class Trainer:
 
     def _loop(self, full_batch: bool, decaying: bool, loss: str, xla: bool, batch_size: int):
         """The compiled loop for these choices; an XLA mini-batch loop is also compiled per batch size."""
-        key = (full_batch, decaying, loss, xla, batch_size if xla and not full_batch else None)
+        key = (full_batch, decaying, loss, xla, batch_size if xla and not full_batch else None,
+               full_batch and batch_size >= HALVES_MIN_POINTS)
         if key not in self._loops:
             self._loops[key] = self._compile(*key)
         return self._loops[key]
 
-    def _compile(self, full_batch: bool, decaying: bool, loss: str, xla: bool, fixed_batch: int | None):
+    def _compile(self, full_batch: bool, decaying: bool, loss: str, xla: bool, fixed_batch: int | None,
+                 halves: bool):
         model, optimizer, per_sample = self.model, self.optimizer, loss_function(loss)
         weights = model.trainable_variables
         spec = tf.TensorSpec([None, 1], tf.float32)
         scalar_i, scalar_f = tf.TensorSpec([], tf.int32), tf.TensorSpec([], tf.float32)
         orders_spec = tf.TensorSpec([None, None], tf.int32)
+
+        def value_and_grads(xb, yb, mask, n):
+            """The loss (mean over the batch, or over the mask's rows; sum / n for a half) and its gradients."""
+            with tf.GradientTape() as tape:
+                per = per_sample(yb, model(xb, training=True))
+                if n is not None:
+                    value = tf.reduce_sum(per) / tf.cast(n, tf.float32)
+                elif mask is None:
+                    value = tf.reduce_mean(per)  # as compile(loss=...)
+                else:
+                    value = tf.reduce_sum(tf.where(mask, per, 0.0)) / tf.reduce_sum(tf.cast(mask, tf.float32))
+            return value, tape.gradient(value, weights)
 
         @tf.function(input_signature=[spec, spec, orders_spec, scalar_i, scalar_i, scalar_i, scalar_i, scalar_f,
                                       scalar_f, scalar_i, scalar_i], jit_compile=xla)
@@ -191,13 +200,15 @@ class Trainer:
                     b = step % batches
                     idx = idx[b * batch_size: tf.minimum((b + 1) * batch_size, n)]
                     xb, yb = tf.gather(x, idx), tf.gather(y, idx)
-                with tf.GradientTape() as tape:
-                    per = per_sample(yb, model(xb, training=True))
-                    if mask is None:
-                        value = tf.reduce_mean(per)  # as compile(loss=...)
-                    else:
-                        value = tf.reduce_sum(tf.where(mask, per, 0.0)) / tf.reduce_sum(tf.cast(mask, tf.float32))
-                optimizer.apply(tape.gradient(value, weights), weights)
+                if halves:  # the mean's two halves side by side, one per core (see HALVES_MIN_POINTS)
+                    h = n // 2
+                    first_half, grads = value_and_grads(xb[:h], yb[:h], None, n)
+                    value, second = value_and_grads(xb[h:], yb[h:], None, n)
+                    value += first_half
+                    grads = [a + b for a, b in zip(grads, second)]
+                else:
+                    value, grads = value_and_grads(xb, yb, mask, None)
+                optimizer.apply(grads, weights)
                 if xla:
                     losses = tf.tensor_scatter_nd_update(losses, [[i]], [value])
                 else:
@@ -224,7 +235,7 @@ class Trainer:
         full = batch_size is None or batch_size >= x.size
         size = x.size if full else batch_size
         t0 = time.perf_counter()
-        xla = uses_xla(x.size, full) and self.xla_error is None
+        xla = bool(XLA) and self.xla_error is None
         schedule = (start, steps, total, lr, lr_decay, size, seed)
         try:
             # XLA's first compile in a process announces itself on stderr (TensorFlow 2.16-2.19): muted.
@@ -298,10 +309,10 @@ def train(model, x, y, steps: int = 2000, batch_size=None, lr: float = 1e-3, see
     lr_decay: the learning rate falls exponentially from `lr` to `lr * lr_decay` over the run.
     seed: fixes the shuffling; the starting weights are the model's own (see `build_mlp(seed=...)`).
 
-    XLA compiles the loop for full batches of up to 512 points and for every mini-batch run, where it
-    was measured faster compile included; a larger full batch takes the plain compiled loop (XLA gains
-    too little a step there to repay its compile). Both are the same algorithm (to float noise); the
-    shuffle, which XLA cannot compile, is computed outside it. Where XLA cannot compile a model (a
+    XLA compiles the whole loop (measured faster a step for every size and batch; the compile, ~0.3 s,
+    comes once per model and data size); a full batch of 256 points or more is computed as two halves,
+    one per core. The plain compiled loop (`training.XLA = False`) is the same algorithm, to float noise;
+    the shuffle, which XLA cannot compile, is computed outside it. Where XLA cannot compile a model (a
     custom layer with an op XLA has no kernel for: `py_function`, string ops, a random shuffle), the
     first call fails before any step and the plain loop runs it, then and from then on
     (`Trainer.for_model(model).xla_error` says why).

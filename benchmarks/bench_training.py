@@ -5,9 +5,10 @@
 (b) about 2000 mini-batch steps (batch 32): `train` against the source question's loop of
     `model.fit(x, y, epochs=1, batch_size=32)` calls.
 (c) the (a) steps: `train` against the floor, a bare `tf.function(jit_compile=True)` around the whole
-    loop written here (Keras' Adam, no loss record, no divergence check); also `train` with its XLA
-    path forced (at 1000 points it takes the plain loop by default), the bare loop without XLA, and
-    the bare XLA loop with ReLU units (what ELU's exponential costs).
+    loop written here (Keras' Adam, no loss record, no divergence check), computing the batch as two
+    halves as `train` does (training.HALVES_MIN_POINTS); also the bare XLA loop on the whole batch (one
+    core), the bare loop without XLA, the halves with ReLU units (what ELU's exponential costs), and
+    `train` on its plain loop (`training.XLA = False`).
 After a warm-up, the median of `--repeats` runs of each. Last line:
     speedup_vs_fit=<a> speedup_vs_fit_loop=<b> vs_floor=<train / bare XLA loop>
     (targets on the 2-core machine: a >= 100, b >= 20, vs_floor <= 1.3)
@@ -31,23 +32,33 @@ def timed(fn) -> float:
     return time.perf_counter() - t0
 
 
-def bare_loop(model, jit: bool):
-    """The floor for case (c): Adam steps on the full batch, nothing else, compiled whole."""
+def bare_loop(model, jit: bool, halves: bool):
+    """The floor for case (c): Adam steps on the full batch (whole, or as two halves whose gradients
+    are summed, as `train` computes it), nothing else, compiled whole."""
     import tensorflow as tf
 
     optimizer = keras.optimizers.Adam(1e-3)
     optimizer.build(model.trainable_variables)
     weights = model.trainable_variables
 
+    def grads(x, y, n):
+        with tf.GradientTape() as tape:
+            loss = tf.reduce_sum(tf.square(y - model(x, training=True))) / n
+        return tape.gradient(loss, weights)
+
     @tf.function(jit_compile=jit)
     def loop(x, y, steps):
+        n = tf.cast(tf.shape(x)[0], tf.float32)
+        h = tf.shape(x)[0] // 2
         i = tf.constant(0)
         while i < steps:
-            with tf.GradientTape() as tape:
-                loss = tf.reduce_mean(tf.square(y - model(x, training=True)))
-            optimizer.apply(tape.gradient(loss, weights), weights)
+            if halves:
+                g = [a + b for a, b in zip(grads(x[:h], y[:h], n), grads(x[h:], y[h:], n))]
+            else:
+                g = grads(x, y, n)
+            optimizer.apply(g, weights)
             i += 1
-        return loss
+        return weights[0]
 
     return loop
 
@@ -108,27 +119,24 @@ def main() -> None:
     import tensorflow as tf
 
     xt, yt, nt = tf.constant(x, tf.float32), tf.constant(y, tf.float32), tf.constant(n)
-    bare = {jit: bare_loop(ours, jit) for jit in (True, False)}
+    bare = {name: bare_loop(ours, jit, halves) for name, jit, halves in
+            [("halves", True, True), ("whole", True, False), ("plain", False, False)]}
     relu = au.build_mlp(activation="relu", init="normal", seed=0)
-    bare["relu"] = bare_loop(relu, True)
+    bare["relu"] = bare_loop(relu, True, True)
     for loop in bare.values():
         loop(xt, yt, tf.constant(5))  # compile
-    au.training.XLA = True  # train's XLA path forced, on a model of its own (a model keeps its loop)
-    ours_xla = au.build_mlp(init="normal", seed=0)
-    au.train(ours_xla, x, y, steps=5)
-    au.training.XLA = None  # back to the default: at 1000 points full batch, the plain loop
+    au.training.XLA = False  # train's plain loop (a model keeps a loop for each path)
+    au.train(ours, x, y, steps=5)
+    t_train_plain = median_time(lambda: au.train(ours, x, y, steps=n), reset, args.repeats)
+    au.training.XLA = True
     t_train = median_time(lambda: au.train(ours, x, y, steps=n), reset, args.repeats)
-    t_train_xla = median_time(lambda: au.train(ours_xla, x, y, steps=n), lambda: ours_xla.set_weights(initial),
-                              args.repeats)
-    t_xla = median_time(lambda: bare[True](xt, yt, nt).numpy(), reset, args.repeats)
-    t_plain = median_time(lambda: bare[False](xt, yt, nt).numpy(), reset, args.repeats)
-    t_relu = median_time(lambda: bare["relu"](xt, yt, nt).numpy(), lambda: None, args.repeats)
-    c = t_train / t_xla
-    print(f"(c) full batch, {n} steps, ms/step: train {1e3 * t_train / n:.3f} (default: plain at 1000 points), train with "
-          f"XLA forced {1e3 * t_train_xla / n:.3f}, bare XLA loop {1e3 * t_xla / n:.3f} (the floor), bare loop without "
-          f"XLA {1e3 * t_plain / n:.3f}: train/floor = {c:.2f}")
-    print(f"    what bounds (a): model.fit / floor = {t_fit_a / t_xla:.0f}x, the most any loop of these steps could "
-          f"reach; the bare XLA loop with ReLU units instead of ELU: {1e3 * t_relu / n:.3f} ms/step")
+    t = {name: median_time(lambda: loop(xt, yt, nt).numpy(), reset, args.repeats) for name, loop in bare.items()}
+    c = t_train / t["halves"]
+    print(f"(c) full batch, {n} steps, ms/step: train {1e3 * t_train / n:.3f}, bare XLA loop in halves "
+          f"{1e3 * t['halves'] / n:.3f} (the floor): train/floor = {c:.2f}")
+    print(f"    also: bare XLA loop on the whole batch {1e3 * t['whole'] / n:.3f}, bare loop without XLA "
+          f"{1e3 * t['plain'] / n:.3f}, train on its plain loop {1e3 * t_train_plain / n:.3f}, bare XLA loop in "
+          f"halves with ReLU units {1e3 * t['relu'] / n:.3f}; model.fit / floor = {t_fit_a / t['halves']:.0f}x")
     print(f"speedup_vs_fit={a:.1f} speedup_vs_fit_loop={b:.1f} vs_floor={c:.2f}")
 
 
