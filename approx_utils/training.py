@@ -3,7 +3,8 @@
 The whole run is one compiled `tf.function` around the step: the same math as `model.fit` (Keras'
 own loss and optimizer) without Keras' per-epoch overhead, compiled whole by XLA (see XLA below;
 benchmarks/bench_training.py, figures in the README). Steps, learning rate and seed are tensors, so
-new values never re-trace; a model keeps its compiled loop (see `Trainer.for_model`). A NaN/inf loss stops the run: it is reported as `diverged`, not raised.
+new values never re-trace; a model keeps its compiled loop (see `Trainer.for_model`). A NaN/inf loss
+stops the run: it is reported as `diverged`, not raised.
 """
 from __future__ import annotations
 
@@ -157,8 +158,9 @@ class Trainer:
         scalar_i, scalar_f = tf.TensorSpec([], tf.int32), tf.TensorSpec([], tf.float32)
         orders_spec = tf.TensorSpec([None, None], tf.int32)
 
-        def value_and_grads(xb, yb, mask, n):
-            """The loss (mean over the batch, or over the mask's rows; sum / n for a half) and its gradients."""
+        def value_and_grads(xb, yb, mask=None, n=None):
+            """A batch's loss and its gradients: the mean over its rows (over the mask's rows, if given), or
+            for one half of a batch of `n` rows, that half's share of the batch's mean."""
             with tf.GradientTape() as tape:
                 per = per_sample(yb, model(xb, training=True))
                 if n is not None:
@@ -202,12 +204,12 @@ class Trainer:
                     xb, yb = tf.gather(x, idx), tf.gather(y, idx)
                 if halves:  # the mean's two halves side by side, one per core (see HALVES_MIN_POINTS)
                     h = n // 2
-                    first_half, grads = value_and_grads(xb[:h], yb[:h], None, n)
-                    value, second = value_and_grads(xb[h:], yb[h:], None, n)
+                    first_half, grads = value_and_grads(xb[:h], yb[:h], n=n)
+                    value, second = value_and_grads(xb[h:], yb[h:], n=n)
                     value += first_half
                     grads = [a + b for a, b in zip(grads, second)]
                 else:
-                    value, grads = value_and_grads(xb, yb, mask, None)
+                    value, grads = value_and_grads(xb, yb, mask)
                 optimizer.apply(grads, weights)
                 if xla:
                     losses = tf.tensor_scatter_nd_update(losses, [[i]], [value])

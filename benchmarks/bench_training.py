@@ -10,7 +10,7 @@
     core), the bare loop without XLA, the halves with ReLU units (what ELU's exponential costs), and
     `train` on its plain loop (`training.XLA = False`).
 After a warm-up, the median of `--repeats` runs of each. Last line:
-    speedup_vs_fit=<a> speedup_vs_fit_loop=<b> vs_floor=<train / bare XLA loop>
+    speedup_vs_fit=<a> speedup_vs_fit_loop=<b> vs_floor=<train / bare XLA loop in halves>
     (targets on the 2-core machine: a >= 100, b >= 20, vs_floor <= 1.3)
 Run: `make bench` or `.venv/bin/python benchmarks/bench_training.py`.
 """
