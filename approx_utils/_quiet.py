@@ -1,12 +1,36 @@
 """Quiet TensorFlow and pick Keras' backend before either is imported anywhere in the package; check their versions."""
 import contextlib
+import importlib.metadata
 import os
+import platform
 import sys
 
 from . import _versions
 
 os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "2")
 os.environ.setdefault("KERAS_BACKEND", "tensorflow")
+
+FIRST_WITH_MAX_ISA = (2, 19)  # XLA_FLAGS=--xla_cpu_max_isa: TF 2.18 aborts on it as an unknown flag
+
+
+def _same_arithmetic_on_every_x86() -> None:
+    """Cap XLA's CPU code at AVX2, so that an AVX-512 machine runs the compiled training loop with the
+    same instructions, in the same float order, as an AVX2 one: the numbers the notebooks print (and
+    nbval checks) then do not depend on which of the two a student or CI has. Left alone where the
+    user set the flag, off x86, and on TensorFlow versions that do not know it."""
+    if platform.machine().lower() not in ("x86_64", "amd64") or "xla_cpu_max_isa" in os.environ.get("XLA_FLAGS", ""):
+        return
+    for name in ("tensorflow", "tensorflow-cpu", "tensorflow-intel"):
+        try:
+            version = _versions._parse(importlib.metadata.version(name))
+        except importlib.metadata.PackageNotFoundError:
+            continue
+        if version >= FIRST_WITH_MAX_ISA:
+            os.environ["XLA_FLAGS"] = (os.environ.get("XLA_FLAGS", "") + " --xla_cpu_max_isa=AVX2").strip()
+        return
+
+
+_same_arithmetic_on_every_x86()
 
 
 @contextlib.contextmanager
