@@ -15,7 +15,7 @@ import tensorflow as tf
 
 from ._checks import as_1d_array, check_model, check_pair
 from .losses import loss_function
-from .models import Clip, dense_layers, predict
+from .models import Clip, dense_layers, output_head, predict
 
 FLAT = 0.01              # a unit is "flat" where its derivative is below 1% of the activation's peak
 SATURATED_LAYER = 0.5    # a layer with more than half its (sample, unit) pairs flat is saturated
@@ -28,6 +28,10 @@ SPIKE = 10.0             # a loss peak over 10x its start: the learning rate is 
 STILL_FALLING = 0.999    # the last fifth of the loss under 99.9% of the fifth before: still learning
 OVERSHOOT_TOL = 0.02     # a prediction beyond the target's range by more than 2% of that range
 OVERSHOOT_SHARE = 0.01   # ... for more than 1% of the points is an overshoot finding
+UNDERFIT_R2 = 0.9        # a fit below this R² on the training points that no other finding explains
+LARGE_X = 3.0            # inputs beyond |x| = 3 are unscaled for a unit whose bend is at |z| ~ 1
+LARGE_Y = 10.0           # targets beyond |y| = 10 are far from a small network's starting outputs (~0)
+SMALL_INIT = 0.01        # an init std below this shrinks the signal at every layer of 20 units
 RELU_FAMILY = ("relu", "relu6")
 
 
@@ -144,20 +148,37 @@ def overshoot(pred, lo: float, hi: float, tol: float = OVERSHOOT_TOL) -> dict:
     return {"share": float(np.mean(excess > tol)), "max_excess": float(max(excess.max(), 0.0))}
 
 
+@dataclass(frozen=True)
+class Fix:
+    """One way out of a finding: the setting it changes (a `run_experiment` argument) and what to do."""
+
+    setting: str
+    text: str
+
+
 @dataclass
 class Finding:
-    """One named problem: its kind, what was measured, and the fix in plain words."""
+    """One named problem: its kind, what was measured, the fixes that fit this network, and the evidence."""
 
     kind: str
     message: str
-    fix: str
+    fixes: tuple = ()
     evidence: dict = field(default_factory=dict)
+
+    @property
+    def fix(self) -> str:
+        """The fixes in plain words (or why there is none to try)."""
+        return "; or ".join(f.text for f in self.fixes) or "see the other findings"
+
+    def fixes_for(self, settings) -> tuple:
+        """The fixes that change one of `settings` (what an explorer's controls or an exercise may move)."""
+        return tuple(f for f in self.fixes if f.setting in settings)
 
     def __str__(self):
         return f"[{self.kind}] {self.message}\n    fix: {self.fix}"
 
 
-KINDS = ("diverged", "collapse", "saturation", "dead_units", "vanishing_gradients", "overshoot")
+KINDS = ("diverged", "collapse", "saturation", "dead_units", "vanishing_gradients", "overshoot", "underfit")
 
 
 class Diagnosis(list):
@@ -175,28 +196,103 @@ class Diagnosis(list):
 
 
 def _loss_trend(run) -> dict:
-    """How the loss moved: its peak over its start (a spike means the lr is too large), and its
+    """How the loss moved: its peak over its start and where (a spike: the lr is too large), and its
     last fifth over the fifth before (below 0.999: still falling when the run stopped)."""
     if run is None or run.loss.size < 10:
         return {}
     loss, fifth = run.loss, run.loss.size // 5
-    return {"loss_spike": float(loss.max() / loss[0]),
+    return {"loss_spike": float(loss.max() / loss[0]), "spike_step": int(np.argmax(loss)),
             "last_fifth_ratio": float(loss[-fifth:].mean() / loss[-2 * fifth:-fifth].mean())}
 
 
-def _collapse_fix(ev: dict) -> str:
-    """The likeliest way out of a collapse, from what was measured."""
-    if ev.get("loss_spike", 0) > SPIKE:
-        return (f"the loss spiked to {ev['loss_spike']:.0f}x its starting value: the learning rate is too large "
-                "and knocked the units into a dead or saturated state; try it 10x smaller")
-    if ev["max_abs_y"] > 10:
-        return ("scale y to about [0, 1] (and invert the scaling for predictions): the small initial weights "
-                "and lr-sized steps cannot reach outputs this large in the budget")
-    if ev.get("last_fifth_ratio", 1) < STILL_FALLING:
-        return ("the loss was still falling when the run stopped: the learning rate is too small for this "
-                "budget; raise it (try 10x) or train longer")
-    return ("see the other findings for the cause; otherwise try a larger init std (0.5, or he_normal), "
-            "a larger learning rate, or more steps")
+def _pct(v) -> str:
+    return f"{100 * v:.0f}%"
+
+
+@dataclass
+class _Network:
+    """What is in place, as far as a finding's advice needs it: read from the model, the run and the
+    settings `run_experiment` used (when given), so no fix recommends what is already there."""
+
+    activation: str
+    head: str
+    depth: int
+    init: object
+    lr: float | None
+    loss: str
+    max_abs_x: float
+    y_lo: float
+    y_hi: float
+    trend: dict
+
+    @property
+    def large_x(self) -> bool:
+        return self.max_abs_x > LARGE_X
+
+    @property
+    def large_y(self) -> bool:
+        return max(abs(self.y_lo), abs(self.y_hi)) > LARGE_Y
+
+    @property
+    def small_init(self) -> bool:
+        return isinstance(self.init, float) and self.init < SMALL_INIT
+
+    @property
+    def spiked(self) -> bool:
+        return self.trend.get("loss_spike", 0) > SPIKE
+
+    @property
+    def still_falling(self) -> bool:
+        return self.trend.get("last_fifth_ratio", 1) < STILL_FALLING
+
+    def lr_text(self, factor: float) -> str:
+        return "" if self.lr is None else f" (it is {self.lr:g}; try {self.lr * factor:g})"
+
+
+def _scale_x(net) -> Fix:
+    return Fix("x_scale", f"standardize x (x_scale='standardize'): the inputs reach |x| = {net.max_abs_x:.3g}, "
+                          "which puts z = w x + b far from the activation's bend")
+
+
+def _scale_y(net) -> Fix:
+    return Fix("y_scale", f"standardize y (y_scale='standardize'; predictions are mapped back): y reaches "
+                          f"{max(abs(net.y_lo), abs(net.y_hi)):.3g} while the network's outputs start near 0")
+
+
+def _collapse_fixes(net) -> list:
+    """The likeliest way out of a collapse, from what was measured, most specific first."""
+    if net.spiked:
+        return [Fix("lr", f"the loss spiked to {net.trend['loss_spike']:.0f}x its start (step {net.trend['spike_step']}): "
+                          f"the learning rate is too large and knocked the units into a dead or saturated state; "
+                          f"lower it{net.lr_text(0.1)}")]
+    if net.head == "clip":
+        return [Fix("output_activation", "an in-model clip passes no gradient for the samples it clips: use a "
+                                         "sigmoid head"), Fix("post_clip", "train without it and clip after training")]
+    if net.large_y:
+        return [_scale_y(net)]
+    if net.still_falling:
+        return [Fix("lr", f"the loss was still falling when the run stopped: raise the learning rate{net.lr_text(10)}"),
+                Fix("steps", "train longer")]
+    fixes = [Fix("init", f"a larger init: std {net.init:g} shrinks the signal at every layer (he_normal scales "
+                         "with each layer's fan-in)")] if net.small_init else []
+    return fixes + [Fix("steps", "train longer")]
+
+
+def _saturation_fixes(net) -> list:
+    if net.large_x:
+        return [_scale_x(net)]
+    if net.large_y:
+        return [Fix("y_scale", "standardize y (y_scale='standardize'): the units saturated as the weights grew "
+                               "toward y's scale")]
+    fixes = []
+    if net.lr is not None and net.lr >= 0.1:
+        fixes.append(Fix("lr", f"a smaller learning rate{net.lr_text(0.1)}: large steps grow the weights until z "
+                               "leaves the bend"))
+    if isinstance(net.init, float) and net.init >= 0.5:
+        fixes.append(Fix("init", f"a smaller init (std {net.init:g} is large; try glorot_uniform)"))
+    if net.activation in ("sigmoid", "tanh"):
+        fixes.append(Fix("activation", "ReLU or ELU units, whose positive side never flattens"))
+    return fixes
 
 
 def _saturated_head(head, loss: str) -> Finding:
@@ -206,26 +302,72 @@ def _saturated_head(head, loss: str) -> Finding:
     message = (f"the sigmoid output sits on its flat tails for {_pct(head.saturated_fraction)} of the samples "
                f"(median |logit| {logit:.0f})")
     if loss == "bce":
-        fix = ("with 0/1 targets cross-entropy keeps pushing the logits out; squash the targets to [0.01, 0.99] "
-               "(y_scale=au.MinMax(0.01, 0.99)) to give them a finite optimum")
+        fixes = (Fix("y_scale", "with 0/1 targets cross-entropy keeps pushing the logits out; squash the targets to "
+                                "[0.01, 0.99] (y_scale=au.MinMax(0.01, 0.99)) to give them a finite optimum"),)
     else:
-        fix = (f"train with loss='bce' (binary cross-entropy): under '{loss}' a saturated sample passes back "
-               "almost no gradient, under cross-entropy its logit's gradient is p - y; with squashed targets "
-               "(au.MinMax(0.01, 0.99)) that pulls the logits back")
-    return Finding("saturation", message, fix, {"head_saturated_fraction": head.saturated_fraction,
-                                                "median_abs_logit": logit, "loss": loss})
+        fixes = (Fix("loss", f"train with loss='bce' (binary cross-entropy): under '{loss}' a saturated sample passes "
+                             "back almost no gradient, under cross-entropy its logit's gradient is p - y; with squashed "
+                             "targets (au.MinMax(0.01, 0.99)) that pulls the logits back"),)
+    return Finding("saturation", message, fixes, {"head_saturated_fraction": head.saturated_fraction,
+                                                  "median_abs_logit": logit, "loss": loss})
 
 
-def _pct(v) -> str:
-    return f"{100 * v:.0f}%"
+def _dead_fixes(net) -> list:
+    fixes = [_scale_x(net)] if net.large_x else []
+    if net.spiked or (net.lr is not None and net.lr >= 0.1):
+        fixes.append(Fix("lr", f"a smaller learning rate{net.lr_text(0.1)}: large steps push units off for good"))
+    if net.init is None or not (isinstance(net.init, str) and net.init.startswith("he_")):
+        fixes.append(Fix("init", "he_normal, so units start active"))
+    return fixes + [Fix("activation", "ELU or leaky ReLU units, which never go fully flat")]
 
 
-def diagnose(model, x, y, run=None, x_beyond=None, loss=None) -> Diagnosis:
+def _vanishing_fixes(net, dead: bool) -> list:
+    if dead:
+        return []  # dead units pass no gradient: that finding's fixes are the ones to try
+    fixes = [Fix("init", f"a larger init: std {net.init:g} is far below Glorot/He scale (about 1/sqrt(fan_in))")] \
+        if net.small_init else []
+    if net.depth > 2:
+        fixes.append(Fix("hidden", f"fewer layers (it has {net.depth})"))
+    if net.activation in ("sigmoid", "tanh"):
+        fixes.append(Fix("activation", "ReLU or ELU units"))
+    return fixes
+
+
+def _overshoot_fixes(net) -> list:
+    lo, hi = net.y_lo, net.y_hi
+    fixes = []
+    if net.head == "linear" and lo >= 0 and hi <= 1:
+        fixes.append(Fix("output_activation", "a sigmoid head (outputs in (0, 1); squash 0/1 targets to [eps, 1-eps])"))
+    elif net.head == "linear" and lo >= -1 and hi <= 1:
+        fixes.append(Fix("output_activation", "a tanh head (outputs in (-1, 1))"))
+    elif net.head == "tanh" and lo >= 0:
+        fixes.append(Fix("output_activation", "a sigmoid head: a tanh head reaches down to -1, below the targets' 0"))
+    return fixes + [Fix("post_clip", f"clip predictions to [{lo:.3g}, {hi:.3g}] after training (post_clip)")]
+
+
+def _underfit_fixes(net) -> list:
+    fixes = []
+    if net.small_init:
+        fixes.append(Fix("init", f"a larger init (std {net.init:g} is far below Glorot/He scale)"))
+    if net.still_falling:
+        fixes.append(Fix("lr", f"the loss was still falling: a larger learning rate{net.lr_text(10)}"))
+    return fixes + [Fix("steps", "train longer"), Fix("hidden", "more units or layers")]
+
+
+def _setting(setup: dict | None, name: str, default=None):
+    return default if setup is None else setup.get(name, default)
+
+
+def diagnose(model, x, y, run=None, x_beyond=None, loss=None, setup=None) -> Diagnosis:
     """Name what is wrong with a model fitted to (x, y), given in the model's own units.
 
-    run: the training `Run`, to report divergence. x_beyond: inputs outside the training domain,
-    to measure overshoot where the net extrapolates. loss: what it was trained with, if not run's
-    (default 'mse'), for the advice. Returns a `Diagnosis` (empty when all is well).
+    Args:
+        run: the training `Run`, to report divergence and read how the loss moved.
+        x_beyond: inputs outside the training domain, to measure overshoot where the net extrapolates.
+        loss: what it was trained with, if not run's (default 'mse'), for the advice.
+        setup: the settings it was built and trained with (`run_experiment`'s config: init, post_clip, ...),
+            so that no fix recommends what is already in place; predictions are judged after `post_clip`.
+    Returns a `Diagnosis` (empty when all is well); each finding's fixes fit this network.
     """
     check_model(model)
     x, y = check_pair(x, y)
@@ -234,43 +376,47 @@ def diagnose(model, x, y, run=None, x_beyond=None, loss=None) -> Diagnosis:
     if (run is not None and run.diverged) or not weights_finite:
         at = f" at step {run.diverged_at}" if run is not None and run.diverged else ""
         found.append(Finding("diverged", f"training diverged{at}: the loss became NaN or infinite",
-                             "lower the learning rate (try 10x smaller) or scale y so the loss starts near 1",
+                             (Fix("lr", "lower the learning rate (try 10x smaller)"),
+                              Fix("y_scale", "scale y so the loss starts near 1")),
                              {"diverged_at": None if run is None else run.diverged_at}))
         return found
     states = layer_states(model, x)
+    hidden, head = states[:-1], states[-1]
+    post_clip = _setting(setup, "post_clip")
     pred = predict(model, x)
+    pred = pred if post_clip is None else np.clip(pred, *post_clip)
     y_std, pred_std = float(np.std(y)), float(np.std(pred))
     score = r2(y, pred) if y_std > 0 else float("nan")
-    hidden = states[:-1]
+    net = _Network(activation=hidden[0].activation if hidden else "linear", head=output_head(model),
+                   depth=len(hidden), init=_setting(setup, "init"),
+                   lr=run.lr if run is not None else _setting(setup, "lr"),
+                   loss=loss or (run.loss_name if run is not None else "mse"),
+                   max_abs_x=float(np.max(np.abs(x))), y_lo=float(np.min(y)), y_hi=float(np.max(y)),
+                   trend=_loss_trend(run))
 
     ratio = pred_std / y_std if y_std > 0 else float("inf")
     if ratio < COLLAPSE_STD or (ratio < COLLAPSE_WEAK[0] and score < COLLAPSE_WEAK[1]):
-        evidence = {"spread_ratio": ratio, "r2": score, "max_abs_y": float(np.max(np.abs(y))),
-                    **_loss_trend(run)}
-        found.append(Finding("collapse", f"predictions are nearly constant: their spread is {ratio:.3f} "
-                             f"of the target's (R² = {score:.3f})", _collapse_fix(evidence), evidence))
+        evidence = {"spread_ratio": ratio, "r2": score, "max_abs_y": max(abs(net.y_lo), abs(net.y_hi)), **net.trend}
+        found.append(Finding("collapse", f"predictions are nearly constant: their spread is {ratio:.3f} of the "
+                             f"target's (R² = {score:.3f} on these points)", tuple(_collapse_fixes(net)), evidence))
 
     sat = {s.index + 1: s.saturated_fraction for s in hidden if s.activation not in RELU_FAMILY + ("linear",)}
     worst = {k: v for k, v in sat.items() if v > SATURATED_LAYER}
     if worst:
         where = ", ".join(f"layer {k}: {_pct(v)}" for k, v in worst.items())
         found.append(Finding("saturation", f"units sit on the flat tails of their activation ({where} of "
-                             f"activations have a derivative below 1% of its peak)",
-                             "standardize x (zero mean, unit spread) so pre-activations stay near 0, use ReLU/ELU "
-                             "units, or a Glorot/He init that keeps pre-activations of order 1",
-                             {"saturated_fraction": sat, "max_abs_x": float(np.max(np.abs(x)))}))
+                             f"activations have a derivative below 1% of its peak)", tuple(_saturation_fixes(net)),
+                             {"saturated_fraction": sat, "max_abs_x": net.max_abs_x}))
 
-    head = states[-1]
     if head.activation == "sigmoid" and head.saturated_fraction > SATURATED_LAYER:
-        found.append(_saturated_head(head, loss or (run.loss_name if run is not None else "mse")))
+        found.append(_saturated_head(head, net.loss))
 
     dead = {s.index + 1: s.dead_fraction for s in hidden if s.activation in RELU_FAMILY}
     worst = {k: v for k, v in dead.items() if v >= DEAD_LAYER}
     if worst:
         where = ", ".join(f"layer {k}: {_pct(v)}" for k, v in worst.items())
         found.append(Finding("dead_units", f"ReLU units never switch on for any input ({where} dead)",
-                             "lower the learning rate, use ELU or leaky ReLU, or use He init so units start active",
-                             {"dead_fraction": dead}))
+                             tuple(_dead_fixes(net)), {"dead_fraction": dead}))
 
     norms = gradient_norms(model, x, y)
     top, loss_scale = max(norms), float(np.sqrt(np.mean((y - pred) ** 2)))
@@ -278,24 +424,27 @@ def diagnose(model, x, y, run=None, x_beyond=None, loss=None) -> Diagnosis:
     if grad_ratio < VANISHING_RATIO or norms[0] < VANISHING_ABS * loss_scale:
         found.append(Finding("vanishing_gradients", f"the first layer's gradient norm is {norms[0]:.1e} "
                              f"({grad_ratio:.1e} of the largest layer's) at a loss scale of {loss_scale:.2g}: "
-                             "the input side barely learns",
-                             "raise the init std toward Glorot/He scale (about 1/sqrt(fan_in)), use fewer layers, "
-                             "or non-saturating units",
+                             "the input side barely learns" + (" (dead units pass no gradient)" if worst else ""),
+                             tuple(_vanishing_fixes(net, bool(worst))),
                              {"gradient_norms": norms}))
 
-    lo, hi = float(np.min(y)), float(np.max(y))
+    lo, hi = net.y_lo, net.y_hi
     if hi > lo:
         inside = overshoot(pred, lo, hi)
-        beyond = None if x_beyond is None else overshoot(predict(model, as_1d_array(x_beyond, "x_beyond")), lo, hi)
+        beyond = None
+        if x_beyond is not None:
+            far = predict(model, as_1d_array(x_beyond, "x_beyond"))
+            beyond = overshoot(far if post_clip is None else np.clip(far, *post_clip), lo, hi)
         shares = [inside["share"]] + ([beyond["share"]] if beyond else [])
         if max(shares) > OVERSHOOT_SHARE:
-            parts = [f"{_pct(inside['share'])} of predictions inside the domain"]
+            parts = [f"{_pct(inside['share'])} of the training points"]
             if beyond:
-                parts.append(f"{_pct(beyond['share'])} beyond it (up to {beyond['max_excess']:.2f} ranges out)")
+                parts.append(f"{_pct(beyond['share'])} of the points beyond the domain (up to "
+                             f"{beyond['max_excess']:.2f} ranges out; a net is not to be trusted where it has no data)")
             found.append(Finding("overshoot", f"predictions leave the target's range [{lo:.3g}, {hi:.3g}]: "
-                                 + "; ".join(parts),
-                                 "a linear head is unbounded: use a sigmoid head for [0, 1] targets (squash 0/1 "
-                                 "targets to [eps, 1-eps]) or clip predictions after training; do not trust a net "
-                                 "outside the domain it was trained on",
-                                 {"inside": inside, "beyond": beyond}))
+                                 + "; ".join(parts), tuple(_overshoot_fixes(net)), {"inside": inside, "beyond": beyond}))
+
+    if not found and score < UNDERFIT_R2:
+        found.append(Finding("underfit", f"the fit is poor (R² = {score:.2f} on these points) and no failure mode "
+                             "above is measured", tuple(_underfit_fixes(net)), {"r2": score, **net.trend}))
     return found

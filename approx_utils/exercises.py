@@ -34,8 +34,9 @@ class Outcome:
         p.text(str(self))
 
 
-def _fit_goal(config: dict, goal: float = 0.95, done: str = "", more_hint: str = "") -> Outcome:
-    """Run `config` for each seed: pass if the median R² reaches `goal`, else a hint from the median run."""
+def _fit_goal(config: dict, allowed: set, goal: float = 0.95, done: str = "", more_hint: str = "") -> Outcome:
+    """Run `config` for each seed: pass if the median R² reaches `goal`, else a hint from the median run,
+    naming only fixes of the settings the exercise lets the student change (`allowed`)."""
     try:
         exps = [run_experiment(**config, seed=s) for s in SEEDS]
     except (TypeError, ValueError) as err:
@@ -44,14 +45,20 @@ def _fit_goal(config: dict, goal: float = 0.95, done: str = "", more_hint: str =
     exp = sorted(exps, key=lambda e: e.r2)[len(exps) // 2]
     if exp.r2 >= goal:
         return Outcome(True, f"{done}median R² = {exp.r2:.2f} over seeds {list(SEEDS)} (all: {scores}).")
-    return Outcome(False, f"median R² = {exp.r2:.2f}, short of {goal}. " + _hint_from(exp) + more_hint)
+    return Outcome(False, f"median R² = {exp.r2:.2f}, short of {goal}. " + _hint_from(exp, allowed) + more_hint)
 
 
-def _hint_from(exp) -> str:
+def _hint_from(exp, allowed: set) -> str:
+    """What `diagnose` found, with the fixes among `allowed`; a fix the exercise forbids is named as such."""
     if not exp.diagnosis:
         return "diagnose finds no pathology: the budget may be too short; try a larger learning rate."
+    for f in exp.diagnosis:
+        fixes = f.fixes_for(allowed)
+        if fixes:
+            return f"diagnose says [{f.kind}] {f.message}. Hint: {'; or '.join(x.text for x in fixes)}."
     f = exp.diagnosis[0]
-    return f"diagnose says [{f.kind}] {f.message}. Hint: {f.fix}."
+    return (f"diagnose says [{f.kind}] {f.message}. Hint: its fix changes what this exercise keeps fixed "
+            f"({f.fix}); look for another way among {', '.join(sorted(allowed))}.")
 
 
 def _restricted(changes: dict, allowed: set) -> str | None:
@@ -84,14 +91,15 @@ def check_input_scaling(x_scale) -> Outcome:
 def check_sigmoid_sine(**changes) -> Outcome:
     """01, exercise 2: fit the sine with 2x20 sigmoid units to R² >= 0.95 (median of three seeds) in at most
     1500 steps, choosing x_scale, init, lr (and lr_decay, batch_size, steps)."""
-    problem = _restricted(changes, {"x_scale", "init", "lr", "lr_decay", "batch_size", "steps"})
+    allowed = {"x_scale", "init", "lr", "lr_decay", "batch_size", "steps"}
+    problem = _restricted(changes, allowed)
     if problem:
         return Outcome(False, problem)
     if changes.get("steps", 1500) > 1500:
         return Outcome(False, "the budget is at most 1500 steps.")
     base = dict(target="sine", activation="sigmoid", hidden=(20, 20), x_scale=0.1, init="glorot_uniform",
                 lr=1e-3, steps=1500, n_train=256)
-    return _fit_goal({**base, **changes})
+    return _fit_goal({**base, **changes}, allowed)
 
 
 # ---- 02 constant collapse -------------------------------------------------------------------------
@@ -105,12 +113,13 @@ def check_parabola_rescue(**changes) -> Outcome:
     so that the median R² over three seeds reaches 0.95 in 1500 steps."""
     if "y_scale" in changes:
         return Outcome(False, "this time y stays as it is (values up to 2500): find a fix on the network's side.")
-    problem = _restricted(changes, {"x_scale", "init", "activation", "lr", "lr_decay"})
+    allowed = {"x_scale", "init", "activation", "lr", "lr_decay"}
+    problem = _restricted(changes, allowed)
     if problem:
         return Outcome(False, problem)
     if len(changes) > 2:
         return Outcome(False, f"at most two changes, got {len(changes)}: find the two that matter most.")
-    return _fit_goal({**PARABOLA_SOURCE, **changes}, done=f"with {changes}: ",
+    return _fit_goal({**PARABOLA_SOURCE, **changes}, allowed, done=f"with {changes}: ",
                      more_hint=" (y stays unscaled here: what else lets the weights reach that scale within the budget?)")
 
 
@@ -134,8 +143,9 @@ def check_cause(k: int, cause: str) -> Outcome:
     if cause == MYSTERIES[k]:
         return Outcome(True, f"yes: mystery {k} is '{cause}'.")
     kinds = ", ".join(mystery(k).diagnosis.kinds)
-    return Outcome(False, f"not '{cause}'. Hint: its diagnosis names [{kinds}]; read each finding's evidence and fix, "
-                          "and compare the loss curve's shape with the causes table above.")
+    return Outcome(False, f"not '{cause}'. Hint: its diagnosis names [{kinds}]; read each finding's evidence and fix "
+                          f"against section 3, and look at its loss (au.plot_loss(m{k}.run)): did it spike, or was it "
+                          "still falling?")
 
 
 # ---- 03 scaling and init --------------------------------------------------------------------------
@@ -190,12 +200,18 @@ def _bounded_indicator(changes: dict, allowed: set) -> Outcome:
     text = f"median R² = {median:.2f}; up to {100 * out:.0f}% of predictions leave [0, 1]"
     if median >= 0.95 and out == 0:
         return Outcome(True, text + ".")
+    head = changes.get("output_activation")
     if out > 0:
-        hint = "a linear head is unbounded: bound the output"
-    elif changes.get("output_activation") == "clip":
+        hint = ("a tanh head is bounded to (-1, 1), not [0, 1]: it can dip below 0" if head == "tanh" else
+                "a linear head is unbounded: bound the output")
+    elif head == "clip":
         hint = "bounded, but clipping inside the model passes no gradient for clipped samples, so it learns poorly"
+    elif "post_clip" in changes and head is None:
+        hint = ("bounded, but the fit is too rough at the jumps: clipping after training cuts off the bumps beside "
+                "the jumps, not the rounding of the jumps themselves, where the error is")
     else:
-        hint = "bounded, but the fit is too rough: clipping a linear fit keeps its ringing near the jumps"
+        exp = sorted(exps, key=lambda e: e.r2)[len(exps) // 2]
+        hint = "bounded, but short of the goal. " + _hint_from(exp, allowed).rstrip(".")
     return Outcome(False, f"{text}. Hint: {hint}.")
 
 
@@ -226,4 +242,4 @@ def check_challenge(k: int, **changes) -> Outcome:
         return Outcome(False, problem)
     if len(changes) > 3:
         return Outcome(False, f"at most three changes, got {len(changes)}.")
-    return _fit_goal({**CHALLENGES[k], **changes}, done=f"challenge {k} fixed: ")
+    return _fit_goal({**CHALLENGES[k], **changes}, CHALLENGE_KNOBS, done=f"challenge {k} fixed: ")

@@ -12,7 +12,7 @@ from dataclasses import dataclass, field
 import numpy as np
 
 from ._checks import check_int, check_positive, check_range
-from .diagnostics import Diagnosis, diagnose, r2
+from .diagnostics import Diagnosis, diagnose, overshoot, r2
 from .losses import check_loss
 from .models import build_mlp, check_architecture, check_init, predict, reinitialize
 from .scaling import Scaler, get_scaler
@@ -104,6 +104,20 @@ class Experiment:
         """Predictions for x in original units (x scaled in, the y scaling inverted out)."""
         return predict_original(self.model, self.x_scaler, self.y_scaler, x, self.config["post_clip"])
 
+    def range_shares(self, beyond: float | None = None) -> dict:
+        """Share of predictions (as returned: after `post_clip`) outside the target's range by more than 2% of
+        it, on a 1001-point grid of the domain ('inside') and, looking `beyond` the domain (a fraction of its
+        width; default: the run's own `beyond`), on the grid of the widened parts ('beyond')."""
+        beyond = self.config["beyond"] if beyond is None else check_positive(beyond, "beyond", allow_zero=True)
+        x = self.target.grid(1001, beyond)
+        inside = (x >= self.target.domain[0]) & (x <= self.target.domain[1])
+        y = self.target(self.target.grid(1001))
+        pred = self.predict(x)
+        shares = {"inside": overshoot(pred[inside], y.min(), y.max())["share"]}
+        if beyond > 0:
+            shares["beyond"] = overshoot(pred[~inside], y.min(), y.max())["share"]
+        return shares
+
     def __repr__(self):
         state = "diverged" if self.diverged else f"R²={self.r2:.3f}"
         kinds = ", ".join(self.diagnosis.kinds) or "no findings"
@@ -160,20 +174,21 @@ def iterate_experiment(target="parabola", x_scale=None, y_scale=None, init=0.05,
     config = dict(target=target.name, x_scale=x_scale, y_scale=y_scale, init=init, activation=activation,
                   hidden=hidden, steps=steps, lr=lr, batch_size=batch_size, seed=seed, n_train=n_train,
                   output_activation=head, clip_range=clip_range, post_clip=post_clip, lr_decay=lr_decay,
-                  optimizer=optimizer, loss=loss)
+                  optimizer=optimizer, loss=loss, beyond=beyond)
 
     model = pooled_model(hidden, activation, head, clip_range, init, seed)
     trainer = Trainer.for_model(model, optimizer)
     trainer.reset()
     x_grid = target.grid(n_grid)
     y_grid = target(x_grid)
-    wide = x_scaler.transform(target.grid(n_grid, beyond)) if beyond > 0 else None
+    wide = target.grid(n_grid, beyond)
+    outside = x_scaler.transform(wide[(wide < target.domain[0]) | (wide > target.domain[1])]) if beyond > 0 else None
     runs = []
     for start in range(0, steps, every):
         runs.append(trainer.run(xs, ys, min(every, steps - start), lr=lr, lr_decay=lr_decay, batch_size=batch_size,
                                 seed=seed, start=start, total=steps, loss=loss))
         run = Run.join(runs)
-        diagnosis = diagnose(model, xs, ys, run=run, x_beyond=wide)
+        diagnosis = diagnose(model, xs, ys, run=run, x_beyond=outside, setup=config)
         y_grid_pred = predict_original(model, x_scaler, y_scaler, x_grid, post_clip)
         yield Experiment(target, config, x_train, y_train, x_scaler, y_scaler, run, model.get_weights(),
                          x_grid, y_grid_pred, r2(y_grid, y_grid_pred), diagnosis)

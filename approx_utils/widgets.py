@@ -86,14 +86,16 @@ class Explorer:
 
     controls: name -> widget. config(values) -> the `iterate_experiment` keyword arguments of a setting
     (display-only controls leave it unchanged, so moving them redraws without retraining).
+    knobs: the `run_experiment` settings the controls move -> the label of the control that moves each;
+    the panel offers a finding's fixes as moves of those controls, never a setting the explorer lacks.
     draw(axes, exp, values) draws a result on the figure's axes (cleared first).
     The figure follows the style in effect when the explorer is built (`set_style`), for as long as it lives;
     it is drawn at the size it is shown (the style's figure size and dpi), so fonts are never scaled down.
     """
 
-    def __init__(self, controls: dict, config: Callable[[dict], dict], draw: Callable, *, ncols: int = 2,
-                 live_every: int | None = 100, cache_size: int = 64, title: str = ""):
-        self.controls, self._config, self._draw = controls, config, draw
+    def __init__(self, controls: dict, config: Callable[[dict], dict], draw: Callable, *, knobs: dict,
+                 ncols: int = 2, live_every: int | None = 100, cache_size: int = 64, title: str = ""):
+        self.controls, self._config, self._draw, self.knobs = controls, config, draw, knobs
         self.title = title
         self.style_name, style = current_style()
         # A fixed title height: left automatic, matplotlib measures every tick label on each redraw to
@@ -213,7 +215,7 @@ class Explorer:
             buffer = io.BytesIO()
             self.figure.savefig(buffer, format="png", pil_kwargs={"compress_level": 1})
         self.image.value = buffer.getvalue()
-        self.message.value = setting_html(self.controls, values) + summary_html(exp)
+        self.message.value = setting_html(self.controls, values) + summary_html(exp, self.knobs)
         self.result = exp
 
     # -- live training -------------------------------------------------------------------------------
@@ -309,8 +311,18 @@ def setting_html(controls: dict, values: dict) -> str:
     return f"<div class='au-setting' style='color:#555'>showing: {html.escape(setting_text(controls, values), quote=False)}</div>"
 
 
-def summary_html(exp) -> str:
-    """The panel under the figure: the score, then each finding with its fix, in plain words."""
+def fixes_html(finding, knobs: dict) -> str:
+    """A finding's fixes as moves of the explorer's own controls; fixes it has no control for are named as such."""
+    moves = finding.fixes_for(knobs)
+    if moves:
+        return "<i>try:</i> " + "; or ".join(f"<b>{html.escape(knobs[f.setting])}</b>: {html.escape(f.text)}" for f in moves)
+    if finding.fixes:
+        return "<i>fix (no control for it here):</i> " + html.escape(finding.fix)
+    return "<i>fix:</i> " + html.escape(finding.fix)
+
+
+def summary_html(exp, knobs: dict) -> str:
+    """The panel under the figure: the score, then each finding with the fixes this explorer can try."""
     run = exp.run
     if run.diverged:
         head = (f"<b style='color:{COLORS['diverged']}'>diverged at step {run.diverged_at}</b>: "
@@ -318,8 +330,8 @@ def summary_html(exp) -> str:
     else:
         total = exp.config["steps"]  # a live run shows its chunks so far: "after 300 of 1000 steps"
         done = f"{run.steps_done} steps" if run.steps_done == total else f"{run.steps_done} of {total} steps"
-        head = f"<b>R² = {exp.r2:.3f}</b> after {done} ({run.seconds:.2f} s of training)"
-    items = "".join(f"<li><b>{f.kind}</b>: {html.escape(f.message)}<br><i>fix:</i> {html.escape(f.fix)}</li>"
+        head = f"<b>R² = {exp.r2:.3f}</b> (on the domain grid) after {done} ({run.seconds:.2f} s of training)"
+    items = "".join(f"<li><b>{f.kind}</b>: {html.escape(f.message)}<br>{fixes_html(f, knobs)}</li>"
                     for f in exp.diagnosis if f.kind != "diverged")
     return head + (f"<ul style='margin:4px 0'>{items}</ul>" if items else "<br>no problems found")
 
@@ -332,26 +344,32 @@ def _draw_fit_and_loss(axes, exp, values) -> None:
 
 
 def scaling_explorer(target: str = "parabola", n_train: int = 128) -> Explorer:
-    """The source question's lab: target x scale x (/100) x scale y (min-max) x init std x lr x steps.
+    """The source question's lab: target x scale x (/100) x y scaling x init std x lr x steps x seed.
 
     Defaults are the source's failing case (x/100, raw y, std 0.05 = Keras' 'normal', Adam 1e-3), on
-    256 training points and 1000 full-batch steps so that a move answers in well under a second.
+    `n_train` training points and 1000 full-batch steps, small so that a move answers quickly. The seed
+    slider shows whether a rescue holds for other seeds or was a lucky one.
     """
     controls = {
         "target": dropdown("target", ["relu_shift", "indicator", "parabola", "sine", "step", "abs"], target),
         "scale_x": toggle("x / 100", True),
-        "scale_y": toggle("y to [0, 1]", False),
+        "y_scale": dropdown("y scaling", [("raw", "raw"), ("to [0, 1]", "minmax"), ("standardize", "standardize")],
+                            "raw"),
         "init": log_slider("init std", 0.05, 1e-3, 5.0),
         "lr": log_slider("learning rate", 1e-3, 1e-4, 1.0),
         "steps": int_slider("steps", 1000, 100, 5000, 100),
+        "seed": int_slider("seed", 0, 0, 9),
     }
 
     def config(v):
         return dict(target=v["target"], x_scale=100 if v["scale_x"] else None,
-                    y_scale="minmax" if v["scale_y"] else None, init=v["init"], lr=v["lr"], steps=v["steps"],
-                    n_train=n_train)
+                    y_scale=None if v["y_scale"] == "raw" else v["y_scale"], init=v["init"], lr=v["lr"],
+                    steps=v["steps"], seed=v["seed"], n_train=n_train)
 
-    return Explorer(controls, config, _draw_fit_and_loss, title="Scaling and init: the source question's lab")
+    knobs = {"target": "target", "x_scale": "x / 100", "y_scale": "y scaling", "init": "init std",
+             "lr": "learning rate", "steps": "steps"}
+    return Explorer(controls, config, _draw_fit_and_loss, knobs=knobs,
+                    title="Scaling and init: the source question's lab")
 
 
 def saturation_explorer(target: str = "sine", steps: int = 500, n_train: int = 256) -> Explorer:
@@ -379,7 +397,9 @@ def saturation_explorer(target: str = "sine", steps: int = 500, n_train: int = 2
         axes[1].set_title(f"where the {values['activation']} units sit")
         axes[1].legend()
 
-    return Explorer(controls, config, draw, live_every=None, title="Saturation: input scale x activation x init")
+    knobs = {"x_scale": "inputs in [0, s], s", "activation": "activation", "init": "init"}
+    return Explorer(controls, config, draw, knobs=knobs, live_every=None,
+                    title="Saturation: input scale x activation x init")
 
 
 HEAD_CHOICES = {"linear": dict(output_activation=None), "sigmoid": dict(output_activation="sigmoid"),
@@ -395,23 +415,23 @@ def overshoot_explorer(steps: int = 1000, n_train: int = 256) -> Explorer:
         "beyond": float_slider("look beyond the domain by", 0.5, 0.0, 1.0, 0.1),
     }
 
-    def config(v):
+    def config(v):  # `beyond` is in the setting so that the diagnosis judges the same points the figure shows
         return dict(target=v["target"], x_scale="minmax", y_scale="minmax", init="glorot_uniform", lr=1e-2,
-                    steps=steps, n_train=n_train, **HEAD_CHOICES[v["head"]])
+                    steps=steps, n_train=n_train, beyond=v["beyond"], **HEAD_CHOICES[v["head"]])
 
     def draw(axes, exp, values):
         beyond = values["beyond"]
         plot_fit(exp, ax=axes[0], beyond=beyond, legend_loc=LEGEND_LOC)
         t = exp.target
-        lo, hi = float(t(exp.x_grid).min()), float(t(exp.x_grid).max())
+        lo, hi = float(exp.y_train.min()), float(exp.y_train.max())
         x = t.grid(exp.x_grid.size, beyond)
         pred = exp.predict(x)
         excess = np.maximum(np.maximum(lo - pred, pred - hi), 0) / (hi - lo)
         inside = (x >= t.domain[0]) & (x <= t.domain[1])
-        share_in = overshoot(pred[inside], lo, hi)["share"]
-        title = f"outside the range: {100 * share_in:.0f}% of x in the domain"
+        # the shares `diagnose` judges: the training points, and the grid beyond the domain
+        title = f"out of range: {100 * overshoot(exp.predict(exp.x_train), lo, hi)['share']:.0f}% of training points"
         if beyond > 0:
-            title += f", {100 * overshoot(pred[~inside], lo, hi)['share']:.0f}% beyond it"
+            title += f", {100 * overshoot(pred[~inside], lo, hi)['share']:.0f}% beyond"
         axes[0].set_title(f"{values['head']} head on {t.name}: R² = {exp.r2:.3f}")
         axes[1].axvspan(x[0], t.domain[0], color=COLORS["outside"], zorder=0)
         axes[1].axvspan(t.domain[1], x[-1], color=COLORS["outside"], zorder=0)
@@ -422,7 +442,8 @@ def overshoot_explorer(steps: int = 1000, n_train: int = 256) -> Explorer:
         axes[1].set_title(title, fontsize="medium")
         axes[1].legend(loc=LEGEND_LOC)
 
-    return Explorer(controls, config, draw, title="Range overshoot: output head x target x extrapolation")
+    knobs = {"output_activation": "output head", "post_clip": "output head", "target": "target"}
+    return Explorer(controls, config, draw, knobs=knobs, title="Range overshoot: output head x target x extrapolation")
 
 
 def workbench(n_train: int = 256) -> Explorer:
@@ -457,7 +478,10 @@ def workbench(n_train: int = 256) -> Explorer:
                     seed=v["seed"], loss=v["loss"],
                     n_train=n_train, **HEAD_CHOICES[v["head"]])
 
-    return Explorer(controls, config, _draw_fit_and_loss, title="Workbench: every knob")
+    knobs = {"target": "target", "x_scale": "x scaling", "y_scale": "y scaling", "activation": "activation",
+             "init": "init", "output_activation": "output head", "post_clip": "output head", "loss": "loss",
+             "hidden": "hidden layers", "lr": "learning rate", "steps": "steps"}
+    return Explorer(controls, config, _draw_fit_and_loss, knobs=knobs, title="Workbench: every knob")
 
 
 def collapse_explorer(n_train: int = 256) -> Explorer:
@@ -471,4 +495,5 @@ def collapse_explorer(n_train: int = 256) -> Explorer:
     def config(v):
         return {**collapse_case(v["cause"], v["fix"]), "seed": v["seed"], "n_train": n_train}
 
-    return Explorer(controls, config, _draw_fit_and_loss, title="Constant output: pick a cause, then a fix")
+    knobs = {setting: "fix" for changes in COLLAPSE_FIXES.values() for setting in changes}
+    return Explorer(controls, config, _draw_fit_and_loss, knobs=knobs, title="Constant output: pick a cause, then a fix")

@@ -46,7 +46,7 @@ def test_a_net_whose_relus_are_all_dead_is_named(scaled_relu):
     assert au.dead_units(m, x) == [1.0, 1.0]
     assert {"dead_units", "collapse"} <= set(found.kinds)
     dead = next(f for f in found if f.kind == "dead_units")
-    assert dead.evidence["dead_fraction"] == {1: 1.0, 2: 1.0} and "learning rate" in dead.fix
+    assert dead.evidence["dead_fraction"] == {1: 1.0, 2: 1.0} and "ELU or leaky ReLU" in dead.fix
 
 
 def test_a_deep_net_with_tiny_init_is_named(scaled_relu):
@@ -86,7 +86,7 @@ def test_findings_read_as_plain_words(scaled_relu):
     x, y = scaled_relu
     found = au.diagnose(au.build_mlp(init=1e-3, hidden=(20,) * 6), x, y * 1000)
     text = str(found)
-    assert "[collapse]" in text and "fix:" in text and "scale y" in text
+    assert "[collapse]" in text and "fix:" in text and "standardize y" in text
 
 
 def test_overshoot_measure():

@@ -40,13 +40,26 @@ def test_a_move_reruns_and_redraws(lab):
 
 
 def test_findings_text_follows_the_pathology(lab):
-    lab.controls["scale_y"].value = False
+    lab.controls["y_scale"].value = "raw"
     lab.controls["init"].value = 0.05
     failing = lab.message.value
-    assert "collapse" in failing or "R² = -0" in failing or "R² = 0.0" in failing
-    lab.controls["scale_y"].value = True
+    assert "collapse" in failing and lab.result.r2 < 0.1
+    assert "<b>y scaling</b>: standardize y" in failing  # the fix, as a move of this explorer's own control
+    lab.controls["y_scale"].value = "standardize"
     assert lab.message.value != failing and "R² = 0.9" in lab.message.value
     assert lab.result.r2 > 0.9
+
+
+def test_the_panel_offers_only_fixes_the_explorer_can_make():
+    """The saturation explorer has no learning-rate control: a fix of the learning rate is not offered as a move."""
+    sat = au.saturation_explorer(steps=200)
+    sat.controls["activation"].value = "relu"
+    sat.controls["init"].value = "he_normal"
+    text = sat.message.value
+    assert "dead_units" in text
+    assert "<b>inputs in [0, s], s</b>: standardize x" in text
+    assert "he_normal, so units start active" not in text  # already in place
+    assert "learning rate</b>" not in text
 
 
 def test_repeated_settings_come_from_the_cache(lab):
@@ -126,15 +139,19 @@ def test_live_training_animates_the_same_run():
     assert lab.play_button.description.startswith("▶")
 
 
-def test_display_only_controls_redraw_without_retraining():
+def test_looking_further_beyond_is_judged_by_the_panel_too():
+    """The panel's diagnosis judges the points the figure shows: beyond the domain as far as the slider looks."""
     over = au.overshoot_explorer(n_train=64)
-    runs = over.runs
+    over.controls["head"].value = "linear"
+    over.controls["target"].value = "parabola"
     over.controls["beyond"].value = 1.0
-    line = network_line(over)
-    assert over.runs == runs and line.get_xdata()[0] == -100
+    assert network_line(over).get_xdata()[0] == -100
+    assert "overshoot" in over.message.value and "beyond the domain" in over.message.value
     over.controls["head"].value = "clip after training"
-    assert over.runs == runs + 1
-    assert network_line(over).get_ydata().max() <= 1 and network_line(over).get_ydata().min() >= 0
+    shown = network_line(over).get_ydata()
+    assert shown.min() >= 0 and shown.max() <= 2500  # the parabola's range on [0, 100]
+    assert "overshoot" not in over.message.value  # the predictions as returned stay in range
+    assert "post_clip" not in over.message.value  # nothing advises what is already selected
 
 
 @pytest.mark.parametrize("make", [au.scaling_explorer, au.saturation_explorer, au.overshoot_explorer, au.workbench,
@@ -152,8 +169,8 @@ def test_every_dropdown_shows_its_choice_and_the_panel_names_the_setting(make):
 def test_the_panel_states_the_setting_it_draws():
     lab = au.scaling_explorer(n_train=64)
     lab.controls["lr"].value = 0.015
-    lab.controls["scale_y"].value = True
-    assert "learning rate = 0.015" in lab.message.value and "y to [0, 1] = on" in lab.message.value
+    lab.controls["y_scale"].value = "minmax"
+    assert "learning rate = 0.015" in lab.message.value and "y scaling = to [0, 1]" in lab.message.value
     bench = au.workbench(n_train=64)
     bench.controls["y_scale"].value = "minmax"
     assert "y scaling = min-max" in bench.message.value and bench.result.config["y_scale"] == "minmax"
