@@ -12,7 +12,7 @@ from .diagnostics import (KINDS, Diagnosis, Finding, dead_units, diagnose, gradi
                           sample_gradient_norms, saturation)
 from .experiments import Experiment, iterate_experiment, run_experiment
 from .style import PALETTE, STYLES, current_style, set_style
-from .plotting import COLORS, plot_activations, plot_fit, plot_loss
+from .plotting import COLORS, plot_activations, plot_fit, plot_loss, plot_seeds
 from .widgets import (Explorer, collapse_explorer, overshoot_explorer, saturation_explorer, scaling_explorer,
                       workbench)
 from .cases import COLLAPSE_BASE, COLLAPSE_CAUSES, COLLAPSE_FIXES, collapse_case

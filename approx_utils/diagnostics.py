@@ -256,7 +256,7 @@ def _scale_x(net) -> Fix:
 
 def _scale_y(net) -> Fix:
     return Fix("y_scale", f"standardize y (y_scale='standardize'; predictions are mapped back): y reaches "
-                          f"{max(abs(net.y_lo), abs(net.y_hi)):.3g} while the network's outputs start near 0")
+                          f"{max(abs(net.y_lo), abs(net.y_hi)):.4g} while the network's outputs start near 0")
 
 
 def _collapse_fixes(net) -> list:
@@ -273,9 +273,10 @@ def _collapse_fixes(net) -> list:
     if net.still_falling:
         return [Fix("lr", f"the loss was still falling when the run stopped: raise the learning rate{net.lr_text(10)}"),
                 Fix("steps", "train longer")]
-    fixes = [Fix("init", f"a larger init: std {net.init:g} shrinks the signal at every layer (he_normal scales "
-                         "with each layer's fan-in)")] if net.small_init else []
-    return fixes + [Fix("steps", "train longer")]
+    if net.small_init:
+        return [Fix("init", f"a larger init: std {net.init:g} shrinks the signal at every layer (he_normal scales "
+                            "with each layer's fan-in)")]
+    return [Fix("steps", "train longer")]
 
 
 def _saturation_fixes(net) -> list:
@@ -295,13 +296,15 @@ def _saturation_fixes(net) -> list:
     return fixes
 
 
-def _saturated_head(head, loss: str) -> Finding:
+def _saturated_head(head, net) -> Finding:
     """A sigmoid output on its flat tails: under the squared error those samples pass back almost no
     gradient (notebook 04 measures it); under cross-entropy the gradient w.r.t. the logit is p - y."""
-    logit = float(np.median(np.abs(head.pre)))
+    logit, loss = float(np.median(np.abs(head.pre))), net.loss
     message = (f"the sigmoid output sits on its flat tails for {_pct(head.saturated_fraction)} of the samples "
                f"(median |logit| {logit:.0f})")
-    if loss == "bce":
+    if loss == "bce" and (net.y_lo > 0 or net.y_hi < 1):
+        fixes = ()  # squashed targets under cross-entropy already give the logits a finite optimum
+    elif loss == "bce":
         fixes = (Fix("y_scale", "with 0/1 targets cross-entropy keeps pushing the logits out; squash the targets to "
                                 "[0.01, 0.99] (y_scale=au.MinMax(0.01, 0.99)) to give them a finite optimum"),)
     else:
@@ -322,12 +325,11 @@ def _dead_fixes(net) -> list:
 
 
 def _vanishing_fixes(net, dead: bool) -> list:
-    if dead:
-        return []  # dead units pass no gradient: that finding's fixes are the ones to try
-    fixes = [Fix("init", f"a larger init: std {net.init:g} is far below Glorot/He scale (about 1/sqrt(fan_in))")] \
-        if net.small_init else []
-    if net.depth > 2:
-        fixes.append(Fix("hidden", f"fewer layers (it has {net.depth})"))
+    if dead or net.head == "clip":
+        return []  # dead units, or an in-model clip, pass no gradient: their findings' fixes are the ones to try
+    if net.small_init:  # fewer layers do not help a tiny init (notebook 02 measures it): the init is the fix
+        return [Fix("init", f"a larger init: std {net.init:g} is far below Glorot/He scale (about 1/sqrt(fan_in))")]
+    fixes = [Fix("hidden", f"fewer layers (it has {net.depth})")] if net.depth > 3 else []
     if net.activation in ("sigmoid", "tanh"):
         fixes.append(Fix("activation", "ReLU or ELU units"))
     return fixes
@@ -398,7 +400,7 @@ def diagnose(model, x, y, run=None, x_beyond=None, loss=None, setup=None) -> Dia
     if ratio < COLLAPSE_STD or (ratio < COLLAPSE_WEAK[0] and score < COLLAPSE_WEAK[1]):
         evidence = {"spread_ratio": ratio, "r2": score, "max_abs_y": max(abs(net.y_lo), abs(net.y_hi)), **net.trend}
         found.append(Finding("collapse", f"predictions are nearly constant: their spread is {ratio:.3f} of the "
-                             f"target's (R² = {score:.3f} on these points)", tuple(_collapse_fixes(net)), evidence))
+                             f"target's (R² = {score:.3f} on the points examined)", tuple(_collapse_fixes(net)), evidence))
 
     sat = {s.index + 1: s.saturated_fraction for s in hidden if s.activation not in RELU_FAMILY + ("linear",)}
     worst = {k: v for k, v in sat.items() if v > SATURATED_LAYER}
@@ -409,7 +411,7 @@ def diagnose(model, x, y, run=None, x_beyond=None, loss=None, setup=None) -> Dia
                              {"saturated_fraction": sat, "max_abs_x": net.max_abs_x}))
 
     if head.activation == "sigmoid" and head.saturated_fraction > SATURATED_LAYER:
-        found.append(_saturated_head(head, net.loss))
+        found.append(_saturated_head(head, net))
 
     dead = {s.index + 1: s.dead_fraction for s in hidden if s.activation in RELU_FAMILY}
     worst = {k: v for k, v in dead.items() if v >= DEAD_LAYER}
@@ -424,7 +426,8 @@ def diagnose(model, x, y, run=None, x_beyond=None, loss=None, setup=None) -> Dia
     if grad_ratio < VANISHING_RATIO or norms[0] < VANISHING_ABS * loss_scale:
         found.append(Finding("vanishing_gradients", f"the first layer's gradient norm is {norms[0]:.1e} "
                              f"({grad_ratio:.1e} of the largest layer's) at a loss scale of {loss_scale:.2g}: "
-                             "the input side barely learns" + (" (dead units pass no gradient)" if worst else ""),
+                             "the input side barely learns" + (" (dead units pass no gradient)" if worst else
+                                               " (the in-model clip passes no gradient)" if net.head == "clip" else ""),
                              tuple(_vanishing_fixes(net, bool(worst))),
                              {"gradient_norms": norms}))
 
@@ -445,6 +448,6 @@ def diagnose(model, x, y, run=None, x_beyond=None, loss=None, setup=None) -> Dia
                                  + "; ".join(parts), tuple(_overshoot_fixes(net)), {"inside": inside, "beyond": beyond}))
 
     if not found and score < UNDERFIT_R2:
-        found.append(Finding("underfit", f"the fit is poor (R² = {score:.2f} on these points) and no failure mode "
-                             "above is measured", tuple(_underfit_fixes(net)), {"r2": score, **net.trend}))
+        found.append(Finding("underfit", f"the fit is poor (R² = {score:.2f} on the points examined) and none of the "
+                             "failure modes above is measured", tuple(_underfit_fixes(net)), {"r2": score, **net.trend}))
     return found

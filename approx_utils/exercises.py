@@ -82,9 +82,10 @@ def check_input_scaling(x_scale) -> Outcome:
     worst = max(flat)
     if worst < 0.05:
         return Outcome(True, f"with {scaler!r} the inputs span [{xs.min():.3g}, {xs.max():.3g}] and at most "
-                             f"{100 * worst:.1f}% of the first layer is flat.")
+                             f"{100 * worst:.1f}% of the first layer is flat (goal: under 5%).")
     return Outcome(False, f"with {scaler!r} the inputs span [{xs.min():.3g}, {xs.max():.3g}] and up to "
-                          f"{100 * worst:.0f}% of the first layer is flat. Hint: a sigmoid is flat where |z| > 6, "
+                          f"{100 * worst:.0f}% of the first layer is flat (goal: under 5%). "
+                          "Hint: a sigmoid is flat where |z| > 6, "
                           "and z = w x with |w| about 0.5 here: bring x down to order 1.")
 
 
@@ -99,7 +100,8 @@ def check_sigmoid_sine(**changes) -> Outcome:
         return Outcome(False, "the budget is at most 1500 steps.")
     base = dict(target="sine", activation="sigmoid", hidden=(20, 20), x_scale=0.1, init="glorot_uniform",
                 lr=1e-3, steps=1500, n_train=256)
-    return _fit_goal({**base, **changes}, allowed)
+    at_cap = changes.get("steps", 1500) >= 1500  # "train longer" is then no hint: the budget is used up
+    return _fit_goal({**base, **changes}, allowed - {"steps"} if at_cap else allowed)
 
 
 # ---- 02 constant collapse -------------------------------------------------------------------------
@@ -165,8 +167,9 @@ def check_both_targets(**changes) -> Outcome:
     text = ", ".join(f"{t} median R² = {v:.2f}" for t, v in medians.items())
     if min(medians.values()) >= 0.9:
         return Outcome(True, text + ".")
-    return Outcome(False, text + ". Hint: in the phase diagram, find where both panels for x/100 are bright; "
-                                 "a large learning rate gets the weights far enough, a decay lets them settle.")
+    return Outcome(False, text + ". Hint: the phase diagram's raw-y panel shows what the parabola needs (a large "
+                                 "learning rate); the ledger's indicator rows show the indicator needs time to settle: "
+                                 "a large learning rate that decays gives both.")
 
 
 # ---- 04 range overshoot ---------------------------------------------------------------------------
@@ -197,7 +200,7 @@ def _bounded_indicator(changes: dict, allowed: set) -> Outcome:
     wide = exps[0].target.grid(1001, 0.5)
     out = max(overshoot(e.predict(wide), 0.0, 1.0)["share"] for e in exps)
     median = float(np.median([e.r2 for e in exps]))
-    text = f"median R² = {median:.2f}; up to {100 * out:.0f}% of predictions leave [0, 1]"
+    text = f"median R² = {median:.2f} (goal: 0.95); up to {100 * out:.0f}% of predictions leave [0, 1] (goal: 0%)"
     if median >= 0.95 and out == 0:
         return Outcome(True, text + ".")
     head = changes.get("output_activation")

@@ -92,6 +92,12 @@ class SeedTable(list):
                 return r
         raise KeyError(f"no row {label!r}; the rows are {', '.join(map(repr, self.labels))}")
 
+    def __add__(self, other: "SeedTable") -> "SeedTable":
+        """The rows of both tables (same seeds), e.g. a table printed earlier and the rows run after it."""
+        if tuple(other.seeds) != self.seeds:
+            raise ValueError(f"tables over different seeds cannot be joined: {list(self.seeds)} and {list(other.seeds)}")
+        return SeedTable([*self, *other], self.seeds, self.steps if self.steps == other.steps else None)
+
     @property
     def labels(self) -> list[str]:
         return [r.label for r in self]
@@ -172,11 +178,14 @@ class Ledger:
     def __init__(self, claims, tables):
         """tables: condition label -> SeedTable; or a list of tables run under one condition (their budget),
         such as the tables a notebook printed before its ledger, so nothing is trained twice."""
+        self.claims = list(claims)
+        self.shown = None  # every row of the tables; for tables printed before, only the rows a claim names
         if isinstance(tables, (list, tuple)):
             steps = {t.steps for t in tables}
             label = f"{steps.pop()} steps" if len(steps) == 1 and None not in steps else "steps as set per row"
             tables = {label: SeedTable([r for t in tables for r in t], tables[0].seeds, tables[0].steps)}
-        self.claims, self.tables = list(claims), dict(tables)
+            self.shown = {label for c in self.claims for label in c.rows}
+        self.tables = dict(tables)
         known = {label for t in self.tables.values() for label in t.labels}
         for claim in self.claims:
             missing = [label for label in claim.rows if label not in known]
@@ -196,21 +205,23 @@ class Ledger:
         return "holds only at " + " and ".join(holding)
 
     def rows_text(self) -> str:
-        labels = list(dict.fromkeys(label for t in self.tables.values() for label in t.labels))
+        labels = [label for label in dict.fromkeys(label for t in self.tables.values() for label in t.labels)
+                  if self.shown is None or label in self.shown]
         show_out = any(c.expect in RANGE_EXPECTS for c in self.claims)
         width = max(map(len, labels))
-        head = "".join(f"  {f'{c}: median [range]':<34}" for c in self.tables)
+        head = "".join(f"  {f'{c}: median [range], seeds fitting':<38}" for c in self.tables)
         lines = [f"{'configuration':<{width}}{head}"]
         for label in labels:
             cells = []
             for table in self.tables.values():
                 if label not in table.labels:
-                    cells.append(f"  {'-':^34}")
+                    cells.append(f"  {'-':^38}")
                     continue
                 r = table.row(label)
                 lo, hi = r.spread
                 out = f" {100 * r.out:3.0f}% out" if show_out and r.exps else ""
-                cells.append(f"  {_r2_text(r.median):>6} [{_r2_text(lo):>6} .. {_r2_text(hi):>5}] {r.verdict:<8}{out}")
+                cells.append(f"  {_r2_text(r.median):>6} [{_r2_text(lo):>6} .. {_r2_text(hi):>5}] {r.verdict:<8}"
+                             f"{r.fitting}/{len(r.r2s)}{out}")
             lines.append(f"{label:<{width}}" + "".join(cells).rstrip())
         return "\n".join(lines)
 

@@ -15,6 +15,7 @@ from .style import PALETTE, line_width, marker_area
 COLORS = {"target": PALETTE["black"], "prediction": PALETTE["orange"], "data": PALETTE["blue"],
           "band": PALETTE["green"], "outside": "0.92", "diverged": PALETTE["vermillion"]}
 LAYER_COLORS = (PALETTE["blue"], PALETTE["purple"], PALETTE["green"], PALETTE["sky_blue"])
+SEED_COLORS = (PALETTE["orange"], PALETTE["sky_blue"], PALETTE["vermillion"], PALETTE["purple"], PALETTE["green"])
 
 
 def _axes(ax, figsize=(6, 3.5)):
@@ -52,6 +53,23 @@ def plot_fit(exp, ax=None, beyond: float = 0.0, title: str | None = None, max_po
     ax.set_ylabel("y")
     ax.set_title(title or f"{target.name}: R² = {exp.r2:.3f} after {exp.run.steps_done} steps")
     ax.legend(loc=legend_loc)
+    return ax
+
+
+def plot_seeds(row, ax=None, title: str | None = None):
+    """One configuration's fit for every seed of a table row (`over_seeds`): the target and each seed's
+    prediction, its R² in the legend, so a figure never shows one lucky (or unlucky) seed as the rule."""
+    ax = _axes(ax)
+    first = row.exps[0]
+    ax.plot(first.x_grid, first.target(first.x_grid), color=COLORS["target"], lw=line_width(0.75),
+            label=f"target {first.target.formula}")
+    for exp, color in zip(row.exps, SEED_COLORS):
+        seed = exp.config["seed"]
+        ax.plot(exp.x_grid, exp.y_grid_pred, color=color, lw=line_width(0.75), label=f"seed {seed}: R² = {exp.r2:.2f}")
+    ax.set_xlabel("x")
+    ax.set_ylabel("y")
+    ax.set_title(title or row.label)
+    ax.legend(loc="best")
     return ax
 
 

@@ -105,3 +105,65 @@ def test_bad_input_to_diagnostics(scaled_relu, call, err, name):
     x, y = scaled_relu
     with pytest.raises(err, match=name):
         call(au.build_mlp(hidden=(4,)), x, y)
+
+
+# ---- advice that fits the network it examined ------------------------------------------------------
+
+def _fixes(diagnosis):
+    return [fix for finding in diagnosis for fix in finding.fixes]
+
+
+@pytest.mark.parametrize("cause", ["target scale: parabola's raw y", "learning rate too large: 1.0",
+                                   "learning rate too small: 1e-5", "init too small: 6 layers, std 0.001"])
+def test_an_elu_network_is_never_told_to_use_elu(cause):
+    exp = au.run_experiment(**{**au.collapse_case(cause), "steps": 300, "n_train": 128})
+    assert exp.config["activation"] == "elu" and exp.diagnosis
+    for fix in _fixes(exp.diagnosis):
+        assert not (fix.setting == "activation" and "ELU" in fix.text), fix
+
+
+def test_a_collapse_with_raw_y_in_the_thousands_is_told_to_standardize_y():
+    """Notebook 02 measures it: standardizing y rescues every seed, scaling it to [0, 1] only some."""
+    exp = au.run_experiment(**{**au.collapse_case("target scale: parabola's raw y"), "steps": 300, "n_train": 128})
+    collapse = next(f for f in exp.diagnosis if f.kind == "collapse")
+    assert [f.setting for f in collapse.fixes] == ["y_scale"] and "standardize y" in collapse.fix
+
+
+def test_raw_inputs_are_told_to_scale_x_not_to_change_the_activation_or_init():
+    """Notebook 01 measures that no activation or init rescues raw inputs: the fix is the input scale."""
+    exp = au.run_experiment("sine", x_scale=0.1, activation="sigmoid", hidden=(20, 20), init="glorot_uniform",
+                            lr=1e-2, steps=300, n_train=128)
+    sat = next(f for f in exp.diagnosis if f.kind == "saturation")
+    assert [f.setting for f in sat.fixes] == ["x_scale"]
+
+
+def test_no_fix_recommends_what_is_already_in_place():
+    exp = au.run_experiment("sine", x_scale="standardize", activation="relu", init="he_normal", lr=0.3, steps=300,
+                            n_train=128)
+    dead = next(f for f in exp.diagnosis if f.kind == "dead_units")
+    assert "init" not in [f.setting for f in dead.fixes]  # he_normal is in place
+    assert any(f.setting == "lr" and "it is 0.3" in f.text for f in dead.fixes)
+    clipped = au.run_experiment("indicator", x_scale="minmax", y_scale="minmax", init="glorot_uniform", lr=1e-2,
+                                steps=300, n_train=128, post_clip=(0, 1), beyond=0.5)
+    assert "overshoot" not in clipped.diagnosis.kinds  # predictions are judged as returned, after the clip
+    assert "post_clip" not in [f.setting for f in _fixes(clipped.diagnosis)]
+
+
+def test_a_stalled_in_model_clip_is_told_about_the_clip_not_the_init():
+    exp = au.run_experiment("indicator", x_scale="minmax", y_scale="minmax", init="glorot_uniform", lr=1e-2,
+                            steps=1000, n_train=256, output_activation="clip")
+    collapse = next(f for f in exp.diagnosis if f.kind == "collapse")
+    assert {f.setting for f in collapse.fixes} == {"output_activation", "post_clip"}
+
+
+def test_a_poor_fit_no_rule_explains_is_an_underfit_not_no_problems():
+    exp = au.run_experiment("sine", x_scale="standardize", activation="sigmoid", hidden=(20, 20),
+                            init="glorot_uniform", lr=1e-3, steps=200, n_train=128)
+    assert exp.r2 < 0.5 and exp.diagnosis.kinds == ["underfit"]
+    assert "steps" in [f.setting for f in exp.diagnosis[0].fixes] and str(exp.diagnosis) != "no problems found"
+
+
+def test_fixes_for_keeps_only_the_settings_asked_for():
+    finding = au.Finding("collapse", "m", (au.diagnostics.Fix("lr", "a"), au.diagnostics.Fix("y_scale", "b")))
+    assert [f.text for f in finding.fixes_for({"y_scale", "steps"})] == ["b"]
+    assert finding.fix == "a; or b" and au.Finding("vanishing_gradients", "m").fix == "see the other findings"

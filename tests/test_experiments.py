@@ -125,3 +125,13 @@ def test_diagnose_names_cross_entropy_for_a_saturated_sigmoid_head():
     assert head and "loss='bce'" in head[0].fix
     squashed = au.run_experiment(**{**kw, "y_scale": au.MinMax(0.01, 0.99)}, loss="bce")
     assert not [f for f in squashed.diagnosis if "sigmoid output" in f.message]
+
+
+def test_range_shares_judge_the_predictions_as_returned():
+    common = dict(target="indicator", x_scale="minmax", y_scale="minmax", init="glorot_uniform", lr=1e-2, steps=300,
+                  n_train=128)
+    linear = au.run_experiment(**common, beyond=0.5)
+    assert set(linear.range_shares()) == {"inside", "beyond"} and linear.range_shares()["beyond"] > 0.1
+    assert set(linear.range_shares(beyond=0)) == {"inside"}
+    clipped = au.run_experiment(**common, post_clip=(0, 1))
+    assert clipped.range_shares(beyond=0.5) == {"inside": 0.0, "beyond": 0.0}

@@ -36,3 +36,10 @@ def test_activation_histograms_one_column_per_hidden_layer(exp):
     axes = au.plot_activations(exp.model, exp.x_scaler.transform(exp.x_train))
     assert axes.shape == (2, 3)
     assert "flat" in axes[0, 0].get_title() and axes[1, 0].get_xlabel().startswith("output")
+
+
+def test_plot_seeds_draws_the_target_and_one_line_per_seed():
+    row = au.over_seeds({"relu_shift": dict(target="relu_shift", x_scale=100)}, seeds=(0, 1), steps=20, n_train=32)[0]
+    ax = au.plot_seeds(row)
+    labels = [line.get_label() for line in ax.lines]
+    assert labels[0].startswith("target") and [l.split(":")[0] for l in labels[1:]] == ["seed 0", "seed 1"]

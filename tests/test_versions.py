@@ -34,3 +34,24 @@ def test_without_tensorflow_the_import_says_how_to_get_it():
     last = done.stderr.strip().splitlines()[-1]
     assert last.startswith("ImportError: approx_utils needs TensorFlow, and none is installed here")
     assert "approx_utils[tf]" in last and "tensorflow-cpu" in last
+
+
+def test_xla_code_is_capped_at_avx2_on_x86_so_checked_numbers_match_across_cpus():
+    """An AVX-512 machine would otherwise train in another float order than an AVX2 one (knife-edge rows move)."""
+    import os
+    import platform
+
+    import tensorflow as tf
+
+    import approx_utils._quiet as quiet
+
+    if platform.machine().lower() not in ("x86_64", "amd64"):
+        pytest.skip("the cap is for x86 only")
+    if _versions._parse(tf.__version__) < quiet.FIRST_WITH_MAX_ISA:
+        assert "xla_cpu_max_isa" not in os.environ.get("XLA_FLAGS", "")  # TF 2.18 and older abort on the flag
+        return
+    assert "--xla_cpu_max_isa=AVX2" in os.environ["XLA_FLAGS"]
+    env = {**os.environ, "XLA_FLAGS": "--xla_cpu_max_isa=AVX"}  # a user's own choice is kept
+    out = subprocess.run([sys.executable, "-c", "import approx_utils, os; print(os.environ['XLA_FLAGS'])"],
+                         env=env, capture_output=True, text=True, check=True).stdout.strip()
+    assert out == "--xla_cpu_max_isa=AVX"
