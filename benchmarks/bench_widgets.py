@@ -12,9 +12,9 @@ import time
 
 import approx_utils as au
 
-MOVES = [("init", 0.1), ("lr", 3e-3), ("scale_y", True), ("init", 0.3), ("lr", 1e-2), ("target", "indicator"),
+MOVES = [("init", 0.1), ("lr", 3e-3), ("y_scale", "minmax"), ("init", 0.3), ("lr", 1e-2), ("target", "indicator"),
          ("init", 1.0), ("scale_x", False), ("lr", 3e-4), ("target", "relu_shift"), ("init", 0.02),
-         ("scale_y", False)]
+         ("y_scale", "raw")]
 
 
 def move(explorer, name, value) -> float:
