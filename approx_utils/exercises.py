@@ -42,10 +42,15 @@ def _fit_goal(config: dict, allowed: set, goal: float = 0.95, done: str = "", mo
     except (TypeError, ValueError) as err:
         return Outcome(False, f"that setting does not run: {err}")
     scores = ", ".join(f"{e.r2:.2f}" for e in exps)
-    exp = sorted(exps, key=lambda e: e.r2)[len(exps) // 2]
+    exp = _median_run(exps)
     if exp.r2 >= goal:
         return Outcome(True, f"{done}median R² = {exp.r2:.2f} over seeds {list(SEEDS)} (all: {scores}).")
     return Outcome(False, f"median R² = {exp.r2:.2f}, short of {goal}. " + _hint_from(exp, allowed) + more_hint)
+
+
+def _median_run(exps: list):
+    """The run whose R² is the median of the seeds': the one a hint is read from."""
+    return sorted(exps, key=lambda e: e.r2)[len(exps) // 2]
 
 
 def _hint_from(exp, allowed: set) -> str:
@@ -213,8 +218,7 @@ def _bounded_indicator(changes: dict, allowed: set) -> Outcome:
         hint = ("bounded, but the fit is too rough at the jumps: clipping after training cuts off the bumps beside "
                 "the jumps, not the rounding of the jumps themselves, where the error is")
     else:
-        exp = sorted(exps, key=lambda e: e.r2)[len(exps) // 2]
-        hint = "bounded, but short of the goal. " + _hint_from(exp, allowed).rstrip(".")
+        hint = "bounded, but short of the goal. " + _hint_from(_median_run(exps), allowed).rstrip(".")
     return Outcome(False, f"{text}. Hint: {hint}.")
 
 
