@@ -19,6 +19,7 @@ def test_every_number_in_a_notebooks_prose_is_backed(path):
     assert not problems, f"{len(problems)} problems:\n" + "\n".join(problems)
 
 
+@pytest.mark.locked_numbers  # the explorer moves are replayed: their figures hold on the locked versions
 def test_every_number_in_instructors_is_backed_and_every_move_shows_what_it_says():
     problems = prose.check_instructors(ROOT / "INSTRUCTORS.md", EXCEPTIONS)
     assert not problems, f"{len(problems)} problems:\n" + "\n".join(problems)
