@@ -181,8 +181,10 @@ def iterate_experiment(target="parabola", x_scale=None, y_scale=None, init=0.05,
     trainer.reset()
     x_grid = target.grid(n_grid)
     y_grid = target(x_grid)
-    wide = target.grid(n_grid, beyond)
-    outside = x_scaler.transform(wide[(wide < target.domain[0]) | (wide > target.domain[1])]) if beyond > 0 else None
+    outside = None
+    if beyond > 0:  # only the widened parts: the points beyond the domain
+        wide = target.grid(n_grid, beyond)
+        outside = x_scaler.transform(wide[(wide < target.domain[0]) | (wide > target.domain[1])])
     runs = []
     for start in range(0, steps, every):
         runs.append(trainer.run(xs, ys, min(every, steps - start), lr=lr, lr_decay=lr_decay, batch_size=batch_size,

@@ -7,6 +7,7 @@ depends on the condition says so.
 """
 from __future__ import annotations
 
+import functools
 from collections import Counter
 from dataclasses import dataclass, field
 
@@ -64,7 +65,7 @@ class Row:
         common = [k for k in KINDS if counts[k] > len(self.kinds) / 2]
         return ", ".join(common) or "none"
 
-    @property
+    @functools.cached_property
     def out(self) -> float:
         """Median over seeds of the share of predictions outside the target's range (in the domain, or
         beyond it when the row looks beyond), whichever is larger: see `Experiment.range_shares`."""
