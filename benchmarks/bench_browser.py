@@ -6,7 +6,8 @@ slider handle to the page showing a new figure whose panel states the new settin
 - 10 moves back over them (each a cache hit: redraw only).
 Prints the median and range of each, per explorer. Last line:
 browser_move_p50_s=<x> browser_cached_p50_s=<y>   (the slower explorer's medians; targets 0.3 and 0.1 s)
-Run: `make bench` (sets up Playwright and Chromium), or `.venv/bin/python benchmarks/bench_browser.py`.
+Run from the repository root: `make bench` (sets up Playwright and Chromium), or
+`.venv/bin/python -m benchmarks.bench_browser`.
 """
 from __future__ import annotations
 
@@ -17,8 +18,7 @@ import tempfile
 import time
 from pathlib import Path
 
-sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "e2e"))
-from browser_lab import Lab, Notebook, chromium_or_exit_message, launch_chromium  # noqa: E402
+from e2e.browser_lab import Lab, Notebook, chromium_or_exit_message, launch_chromium
 
 EXPLORERS = ["scaling_explorer", "workbench"]
 MOVES = 10

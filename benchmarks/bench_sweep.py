@@ -3,7 +3,7 @@
 The parabola with x/100 and raw y (the source question's hard case), 3x20 ELU nets, 256 training
 points each (the notebooks' sweep size), trained at once by `au.sweep`, then scored and diagnosed.
 Last line: sweep48_s=<x>     (target on the 2-core machine: x <= 20)
-Run: `.venv/bin/python benchmarks/bench_sweep.py`.
+Run from the repository root: `.venv/bin/python -m benchmarks.bench_sweep`.
 """
 from __future__ import annotations
 

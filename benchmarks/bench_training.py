@@ -8,11 +8,11 @@
     loop written here (Keras' Adam, no loss record, no divergence check), computing the batch as two
     halves as `train` does (training.HALVES_MIN_POINTS); also the bare XLA loop on the whole batch (one
     core), the bare loop without XLA, the halves with ReLU units (what ELU's exponential costs), and
-    `train` on its plain loop (`training.XLA = False`).
+    `train` on its plain loop (`train(..., xla=False)`).
 After a warm-up, the median of `--repeats` runs of each. Last line:
     speedup_vs_fit=<a> speedup_vs_fit_loop=<b> vs_floor=<train / bare XLA loop in halves>
     (targets on the 2-core machine: a >= 100, b >= 20, vs_floor <= 1.3)
-Run: `make bench` or `.venv/bin/python benchmarks/bench_training.py`.
+Run from the repository root: `make bench` or `.venv/bin/python -m benchmarks.bench_training`.
 """
 from __future__ import annotations
 
@@ -21,9 +21,10 @@ import math
 import statistics
 import time
 
-import approx_utils as au
 import keras
 import numpy as np
+
+import approx_utils as au
 
 
 def timed(fn) -> float:
@@ -125,12 +126,10 @@ def main() -> None:
     bare["relu"] = bare_loop(relu, True, True)
     for loop in bare.values():
         loop(xt, yt, tf.constant(5))  # compile
-    au.training.XLA = False  # train's plain loop (a model keeps a loop for each path)
-    au.train(ours, x, y, steps=5)
-    t_train_plain = median_time(lambda: au.train(ours, x, y, steps=n), reset, args.repeats)
-    au.training.XLA = True
+    au.train(ours, x, y, steps=5, xla=False)  # train's plain loop (a model keeps a loop for each path)
+    t_train_plain = median_time(lambda: au.train(ours, x, y, steps=n, xla=False), reset, args.repeats)
     t_train = median_time(lambda: au.train(ours, x, y, steps=n), reset, args.repeats)
-    t = {name: median_time(lambda: loop(xt, yt, nt).numpy(), reset, args.repeats) for name, loop in bare.items()}
+    t = {name: median_time(lambda loop=loop: loop(xt, yt, nt).numpy(), reset, args.repeats) for name, loop in bare.items()}
     c = t_train / t["halves"]
     print(f"(c) full batch, {n} steps, ms/step: train {1e3 * t_train / n:.3f}, bare XLA loop in halves "
           f"{1e3 * t['halves'] / n:.3f} (the floor): train/floor = {c:.2f}")

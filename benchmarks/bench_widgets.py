@@ -3,7 +3,7 @@
 The scaling-and-init explorer (the source question's lab) at its default size: the first move
 after the explorer is built, then the median over distinct further moves (no cache hits).
 Last line: slider_p50_s=<x> first_move_s=<y>   (targets on the 2-core machine: x <= 0.2, y <= 3)
-Run: `.venv/bin/python benchmarks/bench_widgets.py`.
+Run from the repository root: `.venv/bin/python -m benchmarks.bench_widgets`.
 """
 from __future__ import annotations
 

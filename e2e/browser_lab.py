@@ -218,7 +218,7 @@ class Notebook:
         found += [f"console: {text[:500]}" for text in self.console_errors]
         return found
 
-    def explorers(self) -> list["ExplorerView"]:
+    def explorers(self) -> list[ExplorerView]:
         boxes = self.page.locator(".jp-OutputArea-output .widget-vbox:has(> .widget-image)")
         return [ExplorerView(self.page, boxes.nth(i)) for i in range(boxes.count())]
 

@@ -13,7 +13,7 @@ from pathlib import Path
 
 import pytest
 
-from browser_lab import ROOT, Lab, Notebook, chromium_or_exit_message, launch_chromium
+from e2e.browser_lab import ROOT, Lab, Notebook, chromium_or_exit_message, launch_chromium
 
 ARTIFACTS = ROOT / "build" / "e2e"
 NOTEBOOKS = sorted(str(p.relative_to(ROOT / "notebooks")) for p in (ROOT / "notebooks").rglob("*.ipynb")
@@ -21,7 +21,7 @@ NOTEBOOKS = sorted(str(p.relative_to(ROOT / "notebooks")) for p in (ROOT / "note
 EXPLORER_CALL = re.compile(r"(?m)^au\.(\w+_explorer|workbench)\(")  # a displayed one: the cell's expression
 
 
-@functools.lru_cache(maxsize=None)
+@functools.cache
 def explorers_in(path: str) -> list[str]:
     """The explorer functions a notebook's code cells call, in order (what the page must render)."""
     cells = json.loads((ROOT / "notebooks" / path).read_text())["cells"]

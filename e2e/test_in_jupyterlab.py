@@ -8,7 +8,7 @@ import re
 
 import pytest
 
-from conftest import DIVERGING
+from e2e.conftest import DIVERGING
 
 
 def test_run_all_is_clean(notebook):

@@ -7,12 +7,11 @@ the snapshot image.
 import re
 import shutil
 import time
-from pathlib import Path
 
 import pytest
 from playwright.sync_api import TimeoutError as PlaywrightTimeout
 
-from browser_lab import ROOT, ExplorerView, Notebook, Voila
+from e2e.browser_lab import ROOT, ExplorerView, Notebook, Voila
 
 ARTIFACTS = ROOT / "build" / "e2e"
 EXPLORER_BOX = ".widget-vbox:has(> .widget-image)"
