@@ -11,7 +11,7 @@ OLDEST := requirements/oldest.txt
 export TF_CPP_MIN_LOG_LEVEL := 2
 export KERAS_BACKEND := tensorflow
 
-.PHONY: setup lab test e2e chromium bench lock test-oldest test-install slides app clean
+.PHONY: setup lab test e2e chromium bench lock test-oldest test-install slides app normalize clean
 
 setup: $(STAMP)
 
@@ -30,6 +30,7 @@ lab: setup
 
 # Two workers (one per core); --dist loadfile keeps each notebook's cells on one worker, in one kernel.
 test: setup
+	$(BIN)/ruff check .
 	MPLBACKEND=Agg $(BIN)/python -m pytest -n 2 --dist loadfile
 
 # Browser tests: every notebook Run All'ed and every explorer moved in JupyterLab under Chromium.
@@ -56,10 +57,10 @@ e2e: $(E2E_STAMP) chromium slides
 	$(BIN)/python -m pytest e2e
 
 bench: $(E2E_STAMP) chromium
-	$(BIN)/python benchmarks/bench_training.py
-	$(BIN)/python benchmarks/bench_widgets.py
-	$(BIN)/python benchmarks/bench_sweep.py
-	$(BIN)/python benchmarks/bench_browser.py
+	$(BIN)/python -m benchmarks.bench_training
+	$(BIN)/python -m benchmarks.bench_widgets
+	$(BIN)/python -m benchmarks.bench_sweep
+	$(BIN)/python -m benchmarks.bench_browser
 
 # Static reveal.js decks of notebooks 00-05 from their committed outputs (no re-run), with explorer snapshots.
 # They open offline from the file system: reveal.js, RequireJS, jQuery and MathJax come from the npm registry
@@ -116,6 +117,10 @@ test-oldest:
 # oldest supported tensorflow (full wheel) and tensorflow-cpu each get the package; no second wheel appears.
 test-install:
 	$(PYTHON) tests/check_install.py build/install-check
+
+# Before committing re-run notebooks: strip execution timestamps and widget state (outputs stay).
+normalize: setup
+	$(BIN)/python tests/normalize_notebooks.py notebooks/*.ipynb notebooks/solutions/*.ipynb
 
 clean:
 	rm -rf $(VENV) *.egg-info

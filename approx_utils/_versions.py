@@ -25,6 +25,7 @@ def missing_tensorflow() -> ImportError:
 def check(tf_version: str, keras_version: str) -> None:
     """Raise ImportError naming the package, the version found and the floor, if either is too old."""
     if _parse(tf_version) < MIN_TENSORFLOW:
-        raise ImportError(f"approx_utils needs TensorFlow >= 2.16.1, found {tf_version} (Keras 3 needs 2.16 or newer): {HOW}.")
+        raise ImportError(f"approx_utils needs TensorFlow >= 2.16.1, found {tf_version} "
+                          f"(Keras 3 needs 2.16 or newer): {HOW}.")
     if _parse(keras_version) < MIN_KERAS:
         raise ImportError(f"approx_utils needs Keras >= 3.2, found {keras_version}: pip install 'keras>=3.2'.")

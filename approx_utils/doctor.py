@@ -5,7 +5,6 @@ findings changes, so a collapse or a saturation shows up while training rather t
 """
 from __future__ import annotations
 
-from . import _quiet  # noqa: F401
 import keras
 
 from ._checks import as_1d_array, check_int, check_pair
@@ -25,7 +24,11 @@ class DoctorCallback(keras.callbacks.Callback):
         self.x_beyond = None if x_beyond is None else as_1d_array(x_beyond, "x_beyond")
         self.every = check_int(every, "every", minimum=1)
         self.printer = printer
-        self.reports: list[tuple[int, list[str]]] = []  # (epoch, kinds) at every check
+        self.reports: list[tuple[int, list[str]]] = []  # (epoch, kinds) at every check of the latest fit
+
+    def on_train_begin(self, logs=None):
+        """A new fit starts a new record (Keras' convention): its first check reports again."""
+        self.reports = []
 
     def on_epoch_end(self, epoch, logs=None):
         if (epoch + 1) % self.every:

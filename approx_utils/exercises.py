@@ -8,8 +8,9 @@ from dataclasses import dataclass
 import numpy as np
 
 from .cases import COLLAPSE_CAUSES, collapse_case
-from .diagnostics import overshoot, saturation
+from .config import CANNOT_RUN, Config, make_config
 from .experiments import run_experiment
+from .measures import overshoot, saturation
 from .models import build_mlp
 from .scaling import get_scaler
 from .sweeps import sweep
@@ -34,13 +35,37 @@ class Outcome:
         p.text(str(self))
 
 
-def _fit_goal(config: dict, allowed: set, goal: float = 0.95, done: str = "", more_hint: str = "") -> Outcome:
-    """Run `config` for each seed: pass if the median R² reaches `goal`, else a hint from the median run,
-    naming only fixes of the settings the exercise lets the student change (`allowed`)."""
+def _attempt(base: dict, changes: dict, allowed: set, max_changes: int | None = None):
+    """The one runner's first half: the `Config` of `base` with a student's `changes`, or the Outcome that
+    says why that try is not allowed or cannot run. A wrong try never raises."""
+    bad = sorted(set(changes) - allowed)
+    if bad:
+        return Outcome(False, f"only these settings may change: {', '.join(sorted(allowed))} (got {', '.join(bad)})")
+    if max_changes is not None and len(changes) > max_changes:
+        words = {1: "one", 2: "two", 3: "three"}.get(max_changes, str(max_changes))
+        return Outcome(False, f"at most {words} changes, got {len(changes)}: find the {words} that matter most.")
     try:
-        exps = [run_experiment(**config, seed=s) for s in SEEDS]
-    except (TypeError, ValueError) as err:
+        return make_config(base, **changes)
+    except CANNOT_RUN as err:
         return Outcome(False, f"that setting does not run: {err}")
+
+
+def _seed_runs(config: Config) -> list | Outcome:
+    """`config` run for each of SEEDS (the one seed loop), or the Outcome saying it cannot run."""
+    try:
+        return [run_experiment(**config.replace(seed=s).as_dict()) for s in SEEDS]
+    except CANNOT_RUN as err:
+        return Outcome(False, f"that setting does not run: {err}")
+
+
+def _fit_goal(config, allowed: set, goal: float = 0.95, done: str = "", more_hint: str = "") -> Outcome:
+    """The runner's second half: pass if the median R² over SEEDS reaches `goal`, else a hint from the median
+    run, naming only fixes of the settings the exercise lets the student change (`allowed`)."""
+    if isinstance(config, Outcome):
+        return config
+    exps = _seed_runs(config)
+    if isinstance(exps, Outcome):
+        return exps
     scores = ", ".join(f"{e.r2:.2f}" for e in exps)
     exp = _median_run(exps)
     if exp.r2 >= goal:
@@ -64,11 +89,6 @@ def _hint_from(exp, allowed: set) -> str:
     f = exp.diagnosis[0]
     return (f"diagnose says [{f.kind}] {f.message}. Hint: its fix changes what this exercise keeps fixed "
             f"({f.fix}); look for another way among {', '.join(sorted(allowed))}.")
-
-
-def _restricted(changes: dict, allowed: set) -> str | None:
-    bad = sorted(set(changes) - allowed)
-    return f"only these settings may change: {', '.join(sorted(allowed))} (got {', '.join(bad)})" if bad else None
 
 
 # ---- 01 saturation --------------------------------------------------------------------------------
@@ -98,15 +118,13 @@ def check_sigmoid_sine(**changes) -> Outcome:
     """01, exercise 2: fit the sine with 2x20 sigmoid units to R² >= 0.95 (median of three seeds) in at most
     1500 steps, choosing x_scale, init, lr (and lr_decay, batch_size, steps)."""
     allowed = {"x_scale", "init", "lr", "lr_decay", "batch_size", "steps"}
-    problem = _restricted(changes, allowed)
-    if problem:
-        return Outcome(False, problem)
-    if changes.get("steps", 1500) > 1500:
-        return Outcome(False, "the budget is at most 1500 steps.")
     base = dict(target="sine", activation="sigmoid", hidden=(20, 20), x_scale=0.1, init="glorot_uniform",
                 lr=1e-3, steps=1500, n_train=256)
-    at_cap = changes.get("steps", 1500) >= 1500  # "train longer" is then no hint: the budget is used up
-    return _fit_goal({**base, **changes}, allowed - {"steps"} if at_cap else allowed)
+    config = _attempt(base, changes, allowed)
+    if isinstance(config, Config) and config.steps > 1500:
+        return Outcome(False, "the budget is at most 1500 steps.")
+    at_cap = isinstance(config, Config) and config.steps >= 1500  # "train longer" is then no hint: the budget is used up
+    return _fit_goal(config, allowed - {"steps"} if at_cap else allowed)
 
 
 # ---- 02 constant collapse -------------------------------------------------------------------------
@@ -121,12 +139,7 @@ def check_parabola_rescue(**changes) -> Outcome:
     if "y_scale" in changes:
         return Outcome(False, "this time y stays as it is (values up to 2500): find a fix on the network's side.")
     allowed = {"x_scale", "init", "activation", "lr", "lr_decay"}
-    problem = _restricted(changes, allowed)
-    if problem:
-        return Outcome(False, problem)
-    if len(changes) > 2:
-        return Outcome(False, f"at most two changes, got {len(changes)}: find the two that matter most.")
-    return _fit_goal({**PARABOLA_SOURCE, **changes}, allowed, done=f"with {changes}: ",
+    return _fit_goal(_attempt(PARABOLA_SOURCE, changes, allowed, max_changes=2), allowed, done=f"with {changes}: ",
                      more_hint=" (y stays unscaled here: what else lets the weights reach that scale within the budget?)")
 
 
@@ -160,14 +173,11 @@ def check_cause(k: int, cause: str) -> Outcome:
 def check_both_targets(**changes) -> Outcome:
     """03, exercise: with x/100 and raw y, choose init, lr and lr_decay so that the parabola and the indicator
     both reach a median R² >= 0.9 over three seeds in 2000 steps."""
-    problem = _restricted(changes, {"init", "lr", "lr_decay"})
-    if problem:
-        return Outcome(False, problem)
-    base = {"init": 0.05, "lr": 1e-3, "lr_decay": 1.0, **changes, "x_scale": 100}
-    try:
-        res = sweep([{**base, "target": t, "seed": s} for t in ("parabola", "indicator") for s in SEEDS], steps=2000)
-    except (TypeError, ValueError) as err:
-        return Outcome(False, f"that setting does not run: {err}")
+    config = _attempt(dict(init=0.05, lr=1e-3, lr_decay=1.0, x_scale=100), changes, {"init", "lr", "lr_decay"})
+    if isinstance(config, Outcome):
+        return config
+    base = {k: getattr(config, k) for k in ("init", "lr", "lr_decay", "x_scale")}
+    res = sweep([{**base, "target": t, "seed": s} for t in ("parabola", "indicator") for s in SEEDS], steps=2000)
     medians = {t: float(np.median([r["r2"] for r in res if r["target"] == t])) for t in ("parabola", "indicator")}
     text = ", ".join(f"{t} median R² = {v:.2f}" for t, v in medians.items())
     if min(medians.values()) >= 0.9:
@@ -193,18 +203,15 @@ def check_head_and_loss(**changes) -> Outcome:
 def _bounded_indicator(changes: dict, allowed: set) -> Outcome:
     """Median R² >= 0.95 over three seeds in 1000 steps, no prediction outside [0, 1] (2% tolerance) in the
     domain or half its width beyond; a miss gets a hint from what kept it from the goal."""
-    problem = _restricted(changes, allowed)
-    if problem:
-        return Outcome(False, problem)
     base = dict(target="indicator", x_scale="minmax", y_scale="minmax", init="glorot_uniform", lr=1e-2,
                 steps=1000, n_train=256)
-    try:
-        exps = [run_experiment(**{**base, **changes}, seed=s) for s in SEEDS]
-    except (TypeError, ValueError) as err:
-        return Outcome(False, f"that setting does not run: {err}")
+    config = _attempt(base, changes, allowed)
+    exps = config if isinstance(config, Outcome) else _seed_runs(config)
+    if isinstance(exps, Outcome):
+        return exps
     wide = exps[0].target.grid(1001, 0.5)
     out = max(overshoot(e.predict(wide), 0.0, 1.0)["share"] for e in exps)
-    median = float(np.median([e.r2 for e in exps]))
+    median = _median_run(exps).r2
     text = f"median R² = {median:.2f} (goal: 0.95); up to {100 * out:.0f}% of predictions leave [0, 1] (goal: 0%)"
     if median >= 0.95 and out == 0:
         return Outcome(True, text + ".")
@@ -244,9 +251,5 @@ def check_challenge(k: int, **changes) -> Outcome:
     """Fix challenge k with at most three changes: median R² >= 0.95 over three seeds, same step budget."""
     if k not in CHALLENGES:
         return Outcome(False, f"there is no challenge {k!r}; they are {sorted(CHALLENGES)}.")
-    problem = _restricted(changes, CHALLENGE_KNOBS)
-    if problem:
-        return Outcome(False, problem)
-    if len(changes) > 3:
-        return Outcome(False, f"at most three changes, got {len(changes)}.")
-    return _fit_goal({**CHALLENGES[k], **changes}, CHALLENGE_KNOBS, done=f"challenge {k} fixed: ")
+    return _fit_goal(_attempt(CHALLENGES[k], changes, CHALLENGE_KNOBS, max_changes=3), CHALLENGE_KNOBS,
+                     done=f"challenge {k} fixed: ")

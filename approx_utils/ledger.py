@@ -93,7 +93,7 @@ class SeedTable(list):
                 return r
         raise KeyError(f"no row {label!r}; the rows are {', '.join(map(repr, self.labels))}")
 
-    def __add__(self, other: "SeedTable") -> "SeedTable":
+    def __add__(self, other: SeedTable) -> SeedTable:
         """The rows of both tables (same seeds), e.g. a table printed earlier and the rows run after it."""
         if tuple(other.seeds) != self.seeds:
             raise ValueError(f"tables over different seeds cannot be joined: {list(self.seeds)} and {list(other.seeds)}")
@@ -133,7 +133,7 @@ def over_seeds(rows: dict, seeds=(0, 1, 2), **common) -> SeedTable:
         config = {**common, **kwargs}
         exps = [run_experiment(**config, seed=s) for s in seeds]
         table.append(Row(label, config, [e.r2 for e in exps], [e.diagnosis.kinds for e in exps], exps))
-    steps = {r.config.get("steps", 2000) for r in table}
+    steps = {e.config.steps for r in table for e in r.exps}
     return SeedTable(table, seeds, steps.pop() if len(steps) == 1 else None)
 
 
@@ -267,7 +267,7 @@ def _sweep_table(rows: dict, seeds: tuple, shared: dict) -> SeedTable:
     table = []
     for i, (label, kwargs) in enumerate(rows.items()):
         part = res.rows[i * len(seeds):(i + 1) * len(seeds)]
-        kinds = [[k for k in r["findings"].split(", ") if k in KINDS] for r in part]
+        kinds = [r["diagnosis"].kinds for r in part]
         table.append(Row(label, kwargs, [r["r2"] for r in part], kinds))
     return SeedTable(table, seeds, res.steps)
 

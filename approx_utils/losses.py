@@ -7,7 +7,6 @@ the sigmoid has saturated to exactly 0 or 1.
 """
 from __future__ import annotations
 
-from . import _quiet  # noqa: F401
 import keras
 import numpy as np
 

@@ -7,7 +7,6 @@ from __future__ import annotations
 
 import numbers
 
-from . import _quiet  # noqa: F401  (quiet TensorFlow before Keras loads it)
 import keras
 import numpy as np
 

@@ -16,6 +16,8 @@ COLORS = {"target": PALETTE["black"], "prediction": PALETTE["orange"], "data": P
           "band": PALETTE["green"], "outside": "0.92", "diverged": PALETTE["vermillion"]}
 LAYER_COLORS = (PALETTE["blue"], PALETTE["purple"], PALETTE["green"], PALETTE["sky_blue"])
 SEED_COLORS = (PALETTE["orange"], PALETTE["sky_blue"], PALETTE["vermillion"], PALETTE["purple"], PALETTE["green"])
+LOSS_LABELS = {"mse": "training MSE", "mae": "training MAE", "huber": "training Huber loss",
+               "bce": "training cross-entropy"}  # a run's `loss_name` -> the loss plot's y label
 
 
 def _axes(ax, figsize=(6, 3.5)):
@@ -42,7 +44,8 @@ def plot_fit(exp, ax=None, beyond: float = 0.0, title: str | None = None, max_po
         for a, b in ((x[0], target.domain[0]), (target.domain[1], x[-1])):
             ax.axvspan(a, b, color=COLORS["outside"], zorder=0)
     step = max(1, exp.x_train.size // max_points)
-    ax.scatter(exp.x_train[::step], exp.y_train[::step], s=marker_area(0.7), color=COLORS["data"], alpha=0.5, label="training data")
+    ax.scatter(exp.x_train[::step], exp.y_train[::step], s=marker_area(0.7), color=COLORS["data"], alpha=0.5,
+               label="training data")
     ax.plot(x, y_true, color=COLORS["target"], lw=line_width(0.75), label=f"target {target.formula}")
     if exp.diverged:
         ax.text(0.5, 0.5, f"diverged at step {exp.run.diverged_at}", transform=ax.transAxes, ha="center",
@@ -64,7 +67,7 @@ def plot_seeds(row, ax=None, title: str | None = None):
     ax.plot(first.x_grid, first.target(first.x_grid), color=COLORS["target"], lw=line_width(0.75),
             label=f"target {first.target.formula}")
     for exp, color in zip(row.exps, SEED_COLORS):
-        seed = exp.config["seed"]
+        seed = exp.config.seed
         ax.plot(exp.x_grid, exp.y_grid_pred, color=color, lw=line_width(0.75), label=f"seed {seed}: R² = {exp.r2:.2f}")
     ax.set_xlabel("x")
     ax.set_ylabel("y")
@@ -74,7 +77,8 @@ def plot_seeds(row, ax=None, title: str | None = None):
 
 
 def plot_loss(run, ax=None, title: str | None = None):
-    """Training loss per step on a log scale; a diverged run is marked where it stopped."""
+    """Training loss per step on a log scale, labelled by the loss the run minimized (`run.loss_name`);
+    a diverged run is marked where it stopped."""
     ax = _axes(ax)
     loss = np.asarray(run.loss, np.float64)
     steps = np.arange(1, loss.size + 1)
@@ -85,7 +89,8 @@ def plot_loss(run, ax=None, title: str | None = None):
         ax.axvline(run.diverged_at + 1, color=COLORS["diverged"], ls="--", label=f"diverged (step {run.diverged_at})")
         ax.legend(loc="best")
     ax.set_xlabel("step")
-    ax.set_ylabel("training MSE (model units)")
+    loss_name = getattr(run, "loss_name", "mse")
+    ax.set_ylabel(f"{LOSS_LABELS.get(loss_name, f'training loss ({loss_name})')} (model units)")
     ax.set_title(title or "loss")
     return ax
 

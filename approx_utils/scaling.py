@@ -20,7 +20,7 @@ class Scaler:
 
     needs_fit = True
 
-    def fit(self, values) -> "Scaler":
+    def fit(self, values) -> Scaler:
         """Learn the transform from `values` (finite, non-empty) and return self."""
         self._fit(as_1d_array(values, "values"))
         self.fitted_ = True
@@ -43,6 +43,12 @@ class Scaler:
 
     def _fit(self, values: np.ndarray) -> None:
         pass
+
+    def __eq__(self, other):  # a spec: equal settings (not fitted state), so a Config can hold it as a key
+        return type(self) is type(other) and repr(self) == repr(other)
+
+    def __hash__(self):
+        return hash((type(self).__name__, repr(self)))
 
 
 class Identity(Scaler):

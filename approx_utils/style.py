@@ -3,7 +3,7 @@
 `set_style(name)` sets matplotlib's rcParams for both (fonts, line widths, marker sizes and the one
 colour-blind-safe palette all plots share) and the size explorers draw at; explorers built afterwards
 keep the style they were built in. It also works as a context manager, restoring the previous style.
-The 'notebook' style is set when the package is imported.
+Importing the package changes no style: a notebook calls `set_style('notebook')` (or 'lecture') first.
 """
 from __future__ import annotations
 
@@ -48,7 +48,7 @@ STYLES = {
                      explorer_figsize=(12.8, 4.8), explorer_dpi=100,
                      explorer_margins=dict(left=0.08, right=0.985, bottom=0.17, top=0.89, wspace=0.22)),
 }
-_current = {"name": "notebook"}
+_current = {"name": None}  # None: matplotlib's own look (importing the package changes nothing)
 
 
 class _Previous:
@@ -61,7 +61,8 @@ class _Previous:
         return self
 
     def __repr__(self) -> str:  # what a notebook cell ending in set_style(...) prints
-        return f"figures now in the {_current['name']!r} style (was {self.name!r})"
+        was = "matplotlib's default" if self.name is None else repr(self.name)
+        return f"figures now in the {_current['name']!r} style (was {was})"
 
     def __exit__(self, *exc) -> None:
         mpl.rcParams.update(self._rc)
@@ -82,8 +83,9 @@ def set_style(name: str = "notebook") -> _Previous:
 
 
 def current_style() -> tuple[str, Style]:
-    """The style in effect: (name, Style)."""
-    return _current["name"], STYLES[_current["name"]]
+    """The style in effect: (name, Style); the explorers draw in the 'notebook' style until one is set."""
+    name = _current["name"] or "notebook"
+    return name, STYLES[name]
 
 
 def line_width(scale: float = 1.0) -> float:

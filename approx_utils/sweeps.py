@@ -14,17 +14,17 @@ from __future__ import annotations
 import time
 from dataclasses import dataclass
 
-from . import _quiet  # noqa: F401
 import keras
 import numpy as np
 import tensorflow as tf
 
-from ._checks import check_int
-from .diagnostics import diagnose, r2
-from .experiments import pooled_model, predict_original, prepare_data
+from .config import SWEEP_BUDGET, Config
+from .data import predict_original, prepare_data
+from .diagnostics import Diagnosis, diagnose, diverged_finding
 from .losses import check_loss, loss_function
-from .models import check_architecture, check_init, make_initializer, layer_seed
-from .training import check_schedule
+from .measures import r2
+from .models import layer_seed, make_initializer
+from .pool import POOL
 
 PER_CONFIG = ("target", "x_scale", "y_scale", "init", "lr", "lr_decay", "seed")
 BETA_1, BETA_2, EPSILON = 0.9, 0.999, 1e-7  # keras.optimizers.Adam's defaults
@@ -32,7 +32,8 @@ BETA_1, BETA_2, EPSILON = 0.9, 0.999, 1e-7  # keras.optimizers.Adam's defaults
 
 @dataclass
 class SweepResult:
-    """One row per configuration: its settings, R² on the domain grid (original units), divergence, findings."""
+    """One row per configuration: its settings, R² on the domain grid (original units), divergence, and
+    `diagnosis` (the `Diagnosis` that `diagnose` gives; empty when not diagnosed)."""
 
     rows: list
     steps: int
@@ -129,71 +130,75 @@ def _compile(n_layers: int, activation, head, loss: str):
 _LOOPS: dict = {}
 
 
-def sweep(configs: list[dict], hidden=(20, 20, 20), activation: str = "elu", steps: int = 1000,
-          n_train: int = 256, n_grid: int = 401, diagnose_each: bool = True, output_activation=None,
-          loss: str = "mse") -> SweepResult:
-    """Train every configuration (dicts of target, x_scale, y_scale, init, lr, lr_decay, seed) at once.
+def sweep(configs: list[dict], hidden=(20, 20, 20), activation: str = "elu", steps: int = SWEEP_BUDGET["steps"],
+          n_train: int = SWEEP_BUDGET["n_train"], n_grid: int = SWEEP_BUDGET["n_grid"], diagnose_each: bool = True,
+          output_activation=None, loss: str = "mse") -> SweepResult:
+    """Train every configuration at once: one architecture, budget and loss, Adam, full batch.
 
-    output_activation: None (linear) or 'sigmoid'; loss: one of `LOSSES` ('bce' needs the sigmoid head
-    and every configuration's scaled targets in [0, 1]), shared by all configurations.
+    Args:
+        configs: dicts of the settings that may differ between configurations (`PER_CONFIG`: target, x_scale,
+            y_scale, init, lr, lr_decay, seed); the rest are `Config`'s defaults.
+        hidden, activation, output_activation: the shared architecture; the head is None (linear) or 'sigmoid'.
+        steps, n_train, n_grid: the shared budget, sample size and scoring grid (default `SWEEP_BUDGET`).
+        diagnose_each: run `diagnose` on every configuration that did not diverge.
+        loss: one of `LOSSES`; 'bce' needs the sigmoid head and every configuration's scaled y in [0, 1].
 
     >>> res = sweep(grid_configs(init=[0.05, 0.5], lr=[1e-3, 1e-2]), steps=1000)   # doctest: +SKIP
     >>> [(r["init"], r["lr"], round(r["r2"], 2)) for r in res]                     # doctest: +SKIP
     """
     if not isinstance(configs, (list, tuple)) or not configs:
         raise ValueError("configs must be a non-empty list of settings (see grid_configs)")
-    hidden, activation, head, _ = check_architecture(hidden, activation, output_activation, (0, 1))
+    shared = Config(hidden=hidden, activation=activation, output_activation=output_activation, steps=steps,
+                    n_train=n_train, n_grid=n_grid, loss=loss)
+    head = shared.output_activation
     if head not in ("linear", "sigmoid"):
         raise ValueError(f"a sweep's output_activation must be None or 'sigmoid', got {output_activation!r}")
-    steps = check_int(steps, "steps", minimum=1)
-    n_train, n_grid = check_int(n_train, "n_train", minimum=2), check_int(n_grid, "n_grid", minimum=2)
     full = []
     for c in configs:
         unknown = set(c) - set(PER_CONFIG)
         if unknown:
-            raise ValueError(f"unknown setting(s) {sorted(unknown)} in a sweep configuration; allowed: {', '.join(PER_CONFIG)}")
-        c = {"target": "parabola", "x_scale": None, "y_scale": None, "init": 0.05, "lr": 1e-3, "lr_decay": 1.0,
-             "seed": 0, **c}
-        check_init(c["init"])
-        _, c["lr"], c["lr_decay"], _, c["seed"] = check_schedule(steps, c["lr"], c["lr_decay"], None, c["seed"])
-        full.append(c)
+            raise ValueError(f"unknown setting(s) {sorted(unknown)} in a sweep configuration; "
+                             f"allowed: {', '.join(PER_CONFIG)}")
+        full.append(shared.replace(**c))
 
-    widths = (1,) + hidden + (1,)
+    widths = (1,) + shared.hidden + (1,)
     shapes = list(zip(widths[:-1], widths[1:]))
-    data = [prepare_data(c["target"], c["x_scale"], c["y_scale"], n_train, c["seed"]) for c in full]
+    data = [prepare_data(c) for c in full]
     for d in data:
-        loss = check_loss(loss, d.ys, head)
-    kernels = [_initial(shapes, c["init"], c["seed"]) for c in full]
+        check_loss(loss, d.ys, head)
+    kernels = [_initial(shapes, c.init, c.seed) for c in full]
     weights = []
     for i, (_, fan_out) in enumerate(shapes):
         weights.append(tf.constant(np.stack([k[i] for k in kernels])))
         weights.append(tf.zeros([len(full), fan_out], tf.float32))
     x = tf.constant(np.stack([d.xs for d in data])[:, :, None], tf.float32)
     y = tf.constant(np.stack([d.ys for d in data])[:, :, None], tf.float32)
-    lr = tf.constant([c["lr"] for c in full], tf.float32)
-    decay = tf.constant([c["lr_decay"] for c in full], tf.float32)
+    lr = tf.constant([c.lr for c in full], tf.float32)
+    decay = tf.constant([c.lr_decay for c in full], tf.float32)
 
-    key = (len(shapes), activation, head, loss)
+    key = (len(shapes), shared.activation, head, shared.loss)
     if key not in _LOOPS:
-        _LOOPS[key] = _compile(len(shapes), keras.activations.get(activation),
-                               keras.activations.sigmoid if head == "sigmoid" else None, loss)
+        _LOOPS[key] = _compile(len(shapes), keras.activations.get(shared.activation),
+                               keras.activations.sigmoid if head == "sigmoid" else None, shared.loss)
     t0 = time.perf_counter()
-    trained, losses, diverged_at = _LOOPS[key](weights, x, y, tf.constant(steps), lr, decay)
+    trained, losses, diverged_at = _LOOPS[key](weights, x, y, tf.constant(shared.steps), lr, decay)
     seconds = time.perf_counter() - t0
     trained = [w.numpy() for w in trained]
     diverged_at, losses = diverged_at.numpy(), losses.numpy()
 
-    model = pooled_model(hidden, activation, head, (0.0, 1.0), 0.05, 0)  # a body to score each row's weights in
     rows = []
-    for k, (c, d) in enumerate(zip(full, data)):
-        diverged = diverged_at[k] >= 0
-        row = {**c, "target": d.target.name, "r2": float("-inf"), "diverged": bool(diverged),
-               "final_loss": float(losses[k, -1]), "findings": "diverged" if diverged else ""}
-        if not diverged:
-            model.set_weights([w[k] for w in trained])
-            x_grid = d.target.grid(n_grid)
-            row["r2"] = r2(d.target(x_grid), predict_original(model, d.x_scaler, d.y_scaler, x_grid))
-            if diagnose_each:
-                row["findings"] = ", ".join(diagnose(model, d.xs, d.ys, loss=loss).kinds) or "none"
-        rows.append(row)
-    return SweepResult(rows, steps, seconds)
+    with POOL.borrow(shared) as model:  # a body to score each row's weights in
+        for k, (c, d) in enumerate(zip(full, data)):
+            diverged = diverged_at[k] >= 0
+            row = {**{name: getattr(c, name) for name in PER_CONFIG}, "target": d.target.name, "r2": float("-inf"),
+                   "diverged": bool(diverged), "final_loss": float(losses[k, -1]), "diagnosis": Diagnosis()}
+            if diverged:
+                row["diagnosis"] = Diagnosis([diverged_finding(int(diverged_at[k]))])
+            else:
+                model.set_weights([w[k] for w in trained])
+                x_grid = d.target.grid(shared.n_grid)
+                row["r2"] = r2(d.target(x_grid), predict_original(model, d.x_scaler, d.y_scaler, x_grid))
+                if diagnose_each:
+                    row["diagnosis"] = diagnose(model, d.xs, d.ys, loss=shared.loss)
+            rows.append(row)
+    return SweepResult(rows, shared.steps, seconds)

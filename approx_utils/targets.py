@@ -5,8 +5,8 @@ Every target is a vectorised numpy function of x; `sample` draws a training set 
 """
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
-from typing import Callable
 
 import numpy as np
 

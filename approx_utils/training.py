@@ -1,8 +1,8 @@
 """`train`: the one fast training loop every notebook and widget uses.
 
 The whole run is one compiled `tf.function` around the step: the same math as `model.fit` (Keras'
-own loss and optimizer) without Keras' per-epoch overhead, compiled whole by XLA (see XLA below;
-benchmarks/bench_training.py, figures in the README). Steps, learning rate and seed are tensors, so
+own loss and optimizer) without Keras' per-epoch overhead, compiled whole by XLA (see below;
+benchmarks/bench_training.py, figures in CONTRIBUTING.md). Steps, learning rate and seed are tensors, so
 new values never re-trace; a model keeps its compiled loop (see `Trainer.for_model`). A NaN/inf loss
 stops the run: it is reported as `diverged`, not raised.
 """
@@ -13,36 +13,30 @@ import logging
 import time
 from dataclasses import dataclass
 
-from ._quiet import muted_stderr
 import keras
 import numpy as np
 import tensorflow as tf
 
-from ._checks import check_choice, check_int, check_model, check_pair, check_positive, check_seed
+from ._checks import check_int, check_model, check_pair
+from ._quiet import muted_stderr
+from .config import Config
 from .losses import check_loss, loss_function
 from .models import output_head
 
-OPTIMIZERS = ("adam", "sgd", "rmsprop", "adamw", "nadam")
-# The XLA path: the whole loop compiled by XLA (`jit_compile=True`), taken for every run: per step it was
-# measured faster everywhere (2026-11-29, 1->20->20->20->1 ELU, Adam, 1000 steps, ms/step): full batch
-# of 128 points 0.04 against 0.16 plain, 256 0.056 against 0.18, 1000 0.15 against 0.26-0.28, 2000 0.30
-# against 0.34-0.53; mini-batches of 32 0.03 against 0.15 (a batch's few rows leave the plain loop's
-# per-op overhead as most of its time). It costs ~0.3-0.4 s more to compile, once per model and data
-# size: the explorers and `run_experiment` pool their models, so a model compiles once and every later
-# run gains (bench_training.py, the README).
-# XLA wants fixed shapes: its loss record is a buffer of CHUNK steps (a longer run is several calls
-# of the same compiled loop, no re-tracing); a mini-batch is a fixed `batch_size` rows, the last one of
-# an epoch masked to what is left; the epoch orders come from the same seeded shuffle as the plain
-# path's, computed outside XLA (XLA has no kernel for the shuffle).
-# `XLA = False` (or `training.XLA = False` at run time) puts every run on the plain compiled loop.
+# The XLA path (`jit_compile=True`) is taken unless `xla=False`: measured faster a step for every size and
+# batch (2026-11-29, 1->20->20->20->1 ELU, Adam, ms/step: 128 points 0.04 against 0.16 plain, 1000 0.15
+# against 0.26-0.28; batches of 32 0.03 against 0.15), for ~0.3-0.4 s more compile once per model and data
+# size (bench_training.py, CONTRIBUTING.md). XLA wants fixed shapes: its loss record is a buffer of `chunk`
+# steps (a longer run is several calls of one compiled loop); a mini-batch is `batch_size` rows, the last of
+# an epoch masked; the epoch orders come from the plain path's seeded shuffle, computed outside XLA.
 CHUNK = 1000
-XLA = True
 _XLA_STARTED = []  # non-empty once a loop has run under XLA in this process
 # A full batch of at least HALVES_MIN_POINTS points is computed as two halves (the loss and gradients of
 # each, then summed): the halves are independent, so XLA and TensorFlow run them on two cores at once.
 # Measured as above: at 256 points 0.056 ms/step against 0.073 whole, at 1000 0.15 against 0.25, at 2000
 # 0.30 against 0.46; at 128 no gain. (On the plain loop: 0.26 against 0.28 at 1000 points.)
 HALVES_MIN_POINTS = 256
+TRAINERS_KEPT = 16  # models whose compiled loops are kept (least recently used dropped first)
 
 
 class _NoRetracingWarning(logging.Filter):
@@ -81,7 +75,7 @@ class Run:
         return float(self.loss[-1]) if self.loss.size else float("nan")
 
     @classmethod
-    def join(cls, runs: list["Run"]) -> "Run":
+    def join(cls, runs: list[Run]) -> Run:
         """Consecutive runs (the chunks of one live-trained run) as one run."""
         last = runs[-1]
         return cls(loss=np.concatenate([r.loss for r in runs]), steps=sum(r.steps for r in runs),
@@ -99,15 +93,9 @@ def _as_column(values) -> tf.Tensor:
 
 
 def check_schedule(steps, lr, lr_decay, batch_size, seed):
-    """Validated (steps, lr, lr_decay, batch_size, seed) for a training run."""
-    steps = check_int(steps, "steps", minimum=1)
-    lr = check_positive(lr, "lr")
-    lr_decay = check_positive(lr_decay, "lr_decay")
-    if lr_decay > 1:
-        raise ValueError(f"lr_decay is the final lr as a fraction of lr, in (0, 1]; got {lr_decay}")
-    if batch_size is not None:
-        batch_size = check_int(batch_size, "batch_size", minimum=1)
-    return steps, lr, lr_decay, batch_size, check_seed(seed)
+    """Validated (steps, lr, lr_decay, batch_size, seed) for a training run, by `Config`'s constraints."""
+    c = Config(steps=steps, lr=lr, lr_decay=lr_decay, batch_size=batch_size, seed=seed)
+    return c.steps, c.lr, c.lr_decay, c.batch_size, c.seed
 
 
 class Trainer:
@@ -118,22 +106,28 @@ class Trainer:
     of 100: that is what live training in the widgets relies on.
     """
 
-    def __init__(self, model: keras.Model, optimizer: str = "adam"):
-        self.model = model
-        self.optimizer_name = check_choice(optimizer, "optimizer", OPTIMIZERS)
+    def __init__(self, model: keras.Model, optimizer: str = "adam", *, xla: bool = True, chunk: int = CHUNK):
+        self.model = check_model(model)
+        self.optimizer_name = Config(optimizer=optimizer).optimizer
         self.optimizer = keras.optimizers.get({"class_name": optimizer, "config": {"learning_rate": 1e-3}})
         self.optimizer.build(model.trainable_variables)
+        self.xla, self.chunk = bool(xla), check_int(chunk, "chunk", minimum=1)
         self._loops = {}
-        self._xla_loops = []  # the compiled loops that run under XLA (called in chunks of CHUNK steps)
+        self.paths = set()  # the loops that have run: 'xla', 'plain' (both if XLA failed part-way)
         self.xla_error = None  # why XLA could not compile this model's loop, if it could not (then: plain)
 
     @classmethod
-    def for_model(cls, model: keras.Model, optimizer: str = "adam") -> "Trainer":
-        """The model's cached trainer for `optimizer` (made on first use)."""
-        cache = check_model(model).__dict__.setdefault("_approx_utils_trainers", {})
-        if optimizer not in cache:
-            cache[optimizer] = cls(model, optimizer)
-        return cache[optimizer]
+    def for_model(cls, model: keras.Model, optimizer: str = "adam", xla: bool = True) -> Trainer:
+        """The model's trainer for `optimizer` (made on first use, then kept for the TRAINERS_KEPT most
+        recently trained models: nothing is stored on the Keras model)."""
+        key = (id(check_model(model)), optimizer, bool(xla))
+        entry = _TRAINERS.pop(key, None)
+        if entry is None or entry[0] is not model:
+            entry = (model, cls(model, optimizer, xla=xla))
+        _TRAINERS[key] = entry  # most recent last
+        while len(_TRAINERS) > TRAINERS_KEPT:
+            _TRAINERS.pop(next(iter(_TRAINERS)))
+        return entry[1]
 
     def reset(self) -> None:
         """Zero the optimizer's state (step count, moments) so the next run starts fresh."""
@@ -176,8 +170,8 @@ class Trainer:
         def loop(x, y, orders, first_epoch, start, steps, total, lr, lr_decay, batch_size, seed):
             n = tf.shape(x)[0]
             batches = (n + batch_size - 1) // batch_size
-            if xla:  # at most CHUNK steps a call (see CHUNK)
-                losses = tf.zeros([CHUNK], tf.float32)
+            if xla:  # at most `chunk` steps a call (see CHUNK)
+                losses = tf.zeros([self.chunk], tf.float32)
             else:
                 losses = tf.TensorArray(tf.float32, size=steps, element_shape=[])
             optimizer.learning_rate.assign(lr)
@@ -219,8 +213,6 @@ class Trainer:
                 i += 1
             return losses[:i] if xla else losses.gather(tf.range(i))
 
-        if xla:
-            self._xla_loops.append(loop)
         return loop
 
     def run(self, x, y, steps: int, *, lr: float = 1e-3, lr_decay: float = 1.0, batch_size=None,
@@ -237,22 +229,7 @@ class Trainer:
         full = batch_size is None or batch_size >= x.size
         size = x.size if full else batch_size
         t0 = time.perf_counter()
-        xla = bool(XLA) and self.xla_error is None
-        schedule = (start, steps, total, lr, lr_decay, size, seed)
-        try:
-            # XLA's first compile in a process announces itself on stderr (TensorFlow 2.16-2.19): muted.
-            first = xla and not _XLA_STARTED
-            with muted_stderr() if first else contextlib.nullcontext():
-                parts = self._chunks(self._loop(full, lr_decay != 1.0, loss, xla, size), xla, full, x, y, *schedule)
-            if first:
-                _XLA_STARTED.append(True)
-        except (tf.errors.InvalidArgumentError, tf.errors.UnimplementedError, tf.errors.InternalError) as err:
-            if not xla:
-                raise
-            # XLA could not compile it (an op without an XLA kernel, say, in a custom layer): that fails
-            # on the first call, before any step, so the plain loop takes the run, and every later one.
-            self.xla_error = str(err).strip().splitlines()[0]
-            parts = self._chunks(self._loop(full, lr_decay != 1.0, loss, False, size), False, full, x, y, *schedule)
+        parts = self._chunks(full, lr_decay != 1.0, loss, x, y, start, steps, total, lr, lr_decay, size, seed)
         values = np.concatenate(parts)
         seconds = time.perf_counter() - t0
         diverged = bool(values.size and not np.isfinite(values[-1]))
@@ -261,27 +238,44 @@ class Trainer:
                    lr_decay=lr_decay, batch_size=None if full else batch_size, optimizer=self.optimizer_name,
                    loss_name=loss)
 
-    @staticmethod
-    def _chunks(loop, xla, full, x, y, start, steps, total, lr, lr_decay, size, seed) -> list[np.ndarray]:
-        """Call a compiled loop for `steps` steps (under XLA in chunks of CHUNK): the losses of each call."""
-        chunk = CHUNK if xla else steps
+    def _chunks(self, full, decaying, loss, x, y, start, steps, total, lr, lr_decay, size, seed) -> list[np.ndarray]:
+        """Call the compiled loop for `steps` steps (under XLA in calls of `chunk` steps): each call's losses.
+
+        If XLA cannot compile the loop (an op without an XLA kernel, say, in a custom layer), the call fails
+        before any step: the plain loop takes the steps not yet run, from where the run is, and every later run.
+        """
         batches = -(-x.size // size)
-        span = chunk // batches + 2 if xla and not full else 0  # epochs a call of `chunk` steps can touch
         args = (_as_column(x), _as_column(y))
         rest = (tf.constant(total), tf.constant(lr, tf.float32), tf.constant(lr_decay, tf.float32),
                 tf.constant(size), tf.constant(seed))
-        parts = []
-        for begin in range(0, steps, chunk):
+        parts, begin = [], 0
+        while begin < steps:
+            xla = self.xla and self.xla_error is None
+            chunk = min(self.chunk if xla else steps - begin, steps - begin)
+            span = self.chunk // batches + 2 if xla and not full else 0  # epochs a call of `chunk` steps can touch
             first = (start + begin) // batches
             orders = epoch_orders(x.size, seed, first, span) if span else _NO_ORDERS
-            parts.append(loop(*args, orders, tf.constant(first), tf.constant(start + begin),
-                              tf.constant(min(chunk, steps - begin)), *rest).numpy())
-            if parts[-1].size < min(chunk, steps - begin):  # a non-finite loss ended it
+            call = (*args, orders, tf.constant(first), tf.constant(start + begin), tf.constant(chunk), *rest)
+            try:
+                # XLA's first compile in a process announces itself on stderr (TensorFlow 2.16-2.19): muted.
+                with muted_stderr() if xla and not _XLA_STARTED else contextlib.nullcontext():
+                    parts.append(self._loop(full, decaying, loss, xla, size)(*call).numpy())
+                self.paths.add("xla" if xla else "plain")
+                if xla and not _XLA_STARTED:
+                    _XLA_STARTED.append(True)
+            except (tf.errors.InvalidArgumentError, tf.errors.UnimplementedError, tf.errors.InternalError) as err:
+                if not xla:
+                    raise
+                self.xla_error = str(err).strip().splitlines()[0]
+                continue
+            begin += chunk
+            if parts[-1].size < chunk:  # a non-finite loss ended it
                 break
         return parts
 
 
 _NO_ORDERS = tf.zeros([0, 0], tf.int32)
+_TRAINERS: dict = {}  # (id(model), optimizer, xla) -> (model, its Trainer), most recently used last
 
 
 def epoch_order(n, seed, epoch):
@@ -301,27 +295,29 @@ def epoch_orders(n: int, seed: int, first: int, count: int) -> tf.Tensor:
 
 
 def train(model, x, y, steps: int = 2000, batch_size=None, lr: float = 1e-3, seed: int = 0,
-          optimizer: str = "adam", lr_decay: float = 1.0, loss: str = "mse") -> Run:
+          optimizer: str = "adam", lr_decay: float = 1.0, loss: str = "mse", xla: bool = True) -> Run:
     """Train `model` on (x, y) for `steps` optimizer steps, from a fresh optimizer state.
 
-    loss: 'mse' (default), 'mae', 'huber' or 'bce' (binary cross-entropy: targets in [0, 1] and a
-    sigmoid or clip head), each computed by Keras' own loss function, as `model.compile(loss=...)` does.
+    Args:
+        model: a Keras model with one input and one output (see `build_mlp`), trained in place.
+        x, y: 1-D arrays of inputs and targets, in the model's units.
+        steps: optimizer steps.
+        batch_size: None for full batch; 32 mimics `model.fit`'s default (reshuffled every epoch).
+        lr: learning rate; lr_decay: it falls exponentially from `lr` to `lr * lr_decay` over the run.
+        seed: fixes the shuffling; the starting weights are the model's own (see `build_mlp(seed=...)`).
+        optimizer: a Keras optimizer name ('adam', 'sgd', 'rmsprop', 'adamw', 'nadam').
+        loss: 'mse', 'mae', 'huber' or 'bce' (binary cross-entropy: targets in [0, 1] and a sigmoid or clip
+            head), each Keras' own loss function, as `model.compile(loss=...)` uses it.
+        xla: compile the loop with XLA (below); False runs the plain compiled loop.
+    Returns the `Run`; a NaN/inf loss ends it early, reported as `diverged`, not raised.
 
-    batch_size: None for full batch; 32 mimics `model.fit`'s default (reshuffled every epoch).
-    lr_decay: the learning rate falls exponentially from `lr` to `lr * lr_decay` over the run.
-    seed: fixes the shuffling; the starting weights are the model's own (see `build_mlp(seed=...)`).
-
-    XLA compiles the whole loop (measured faster a step for every size and batch; the compile, ~0.3 s,
-    comes once per model and data size); a full batch of 256 points or more is computed as two halves,
-    one per core. The plain compiled loop (`training.XLA = False`) is the same algorithm, to float noise;
-    the shuffle, which XLA cannot compile, is computed outside it. Where XLA cannot compile a model (a
-    custom layer with an op XLA has no kernel for: `py_function`, string ops, a random shuffle), the
-    first call fails before any step and the plain loop runs it, then and from then on
-    (`Trainer.for_model(model).xla_error` says why).
+    Both loops are the same algorithm, to float noise; a full batch of 256 points or more is computed as
+    two halves, one per core. Where XLA cannot compile a model (a custom layer with an op it has no kernel
+    for), the plain loop runs the steps left, then and from then on (`Trainer.for_model(model).xla_error`).
 
     >>> run = train(build_mlp(), x, y, steps=500)   # doctest: +SKIP
     >>> run.diverged, run.loss[-1]                  # doctest: +SKIP
     """
-    trainer = Trainer.for_model(model, optimizer)
+    trainer = Trainer.for_model(model, optimizer, xla)
     trainer.reset()
     return trainer.run(x, y, steps, lr=lr, lr_decay=lr_decay, batch_size=batch_size, seed=seed, loss=loss)

@@ -12,7 +12,6 @@ from pathlib import Path
 import nbformat
 from nbclient import NotebookClient
 from nbclient.exceptions import CellExecutionError
-
 from notebook_checks import problems
 
 NOTEBOOKS = Path(__file__).resolve().parents[1] / "notebooks"

@@ -30,8 +30,9 @@ from dataclasses import dataclass
 from decimal import Decimal
 from pathlib import Path
 
-import approx_utils as au
 import ipywidgets as w
+
+import approx_utils as au
 
 NUMBER = re.compile(r"(?:(?<![\w)\]}.])[-−]|(?<![\w.])|(?<=\dx))\d+(?:\.\d+)?(?:[eE][-+−]?\d+)?%?")
 _REF = r"\d+(?!\.?\d)"  # a whole number that is not the start of a decimal
@@ -248,12 +249,12 @@ def sections(text: str) -> list[Section]:
     return found
 
 
-def build(call: str) -> au.Explorer:
+def build(call: str) -> au.explorer.Explorer:
     """The explorer of a call such as "scaling_explorer(n_train=128)": keyword literals only, nothing evaluated."""
     node = ast.parse(call, mode="eval").body
     make = getattr(au, node.func.id, None) if isinstance(node, ast.Call) and isinstance(node.func, ast.Name) else None
     explorer = make(**{k.arg: ast.literal_eval(k.value) for k in node.keywords}) if make and not node.args else None
-    if not isinstance(explorer, au.Explorer):
+    if not isinstance(explorer, au.explorer.Explorer):
         raise MoveError(f"not an explorer built with keyword arguments: au.{call}")
     return explorer
 
@@ -291,7 +292,7 @@ def control_value(widget: w.Widget, text: str):
     raise MoveError(f"{widget.description!r} cannot be set to {text!r}")
 
 
-def panel(explorer: au.Explorer) -> str:
+def panel(explorer: au.explorer.Explorer) -> str:
     """What a student reads after a move: the message under the figure (its training time left out), the
     figure's titles and legends."""
     message = re.sub(r"<br>|</div>|</li>", "\n", explorer.message.value)

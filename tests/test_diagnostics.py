@@ -117,7 +117,7 @@ def _fixes(diagnosis):
                                    "learning rate too small: 1e-5", "init too small: 6 layers, std 0.001"])
 def test_an_elu_network_is_never_told_to_use_elu(cause):
     exp = au.run_experiment(**{**au.collapse_case(cause), "steps": 300, "n_train": 128})
-    assert exp.config["activation"] == "elu" and exp.diagnosis
+    assert exp.config.activation == "elu" and exp.diagnosis
     for fix in _fixes(exp.diagnosis):
         assert not (fix.setting == "activation" and "ELU" in fix.text), fix
 
@@ -164,6 +164,6 @@ def test_a_poor_fit_no_rule_explains_is_an_underfit_not_no_problems():
 
 
 def test_fixes_for_keeps_only_the_settings_asked_for():
-    finding = au.Finding("collapse", "m", (au.diagnostics.Fix("lr", "a"), au.diagnostics.Fix("y_scale", "b")))
+    finding = au.findings.Finding("collapse", "m", (au.findings.Fix("lr", "a"), au.findings.Fix("y_scale", "b")))
     assert [f.text for f in finding.fixes_for({"y_scale", "steps"})] == ["b"]
-    assert finding.fix == "a; or b" and au.Finding("vanishing_gradients", "m").fix == "see the other findings"
+    assert finding.fix == "a; or b" and au.findings.Finding("vanishing_gradients", "m").fix == "see the other findings"

@@ -36,3 +36,16 @@ def test_bad_arguments():
         au.DoctorCallback([1.0, 2.0], [1.0, 2.0], every=0)
     with pytest.raises(ValueError, match="same length"):
         au.DoctorCallback([1.0, 2.0], [1.0], every=5)
+
+
+def test_a_second_fit_with_the_same_doctor_starts_a_new_record():
+    x = np.random.default_rng(0).uniform(0, 1000, 200)
+    y = np.sin(2 * np.pi * x / 500)
+    doctor, printed = fit_with_doctor(x, y, "sigmoid", epochs=40, every=20)
+    first_fit = list(doctor.reports)
+    printed_before = len(printed)
+    doctor.model.fit(x, y, epochs=40, batch_size=x.size, verbose=0, callbacks=[doctor])
+    assert [epoch for epoch, _ in doctor.reports] == [20, 40]  # only the second fit's checks
+    # the findings did not change across the fits, so only a new record makes the first check report again
+    assert doctor.reports[0][1] == first_fit[-1][1]
+    assert len(printed) > printed_before and printed[printed_before].startswith("epoch 20: ")

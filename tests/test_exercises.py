@@ -42,3 +42,54 @@ def test_mysteries_are_named_by_their_cause():
     assert not E.check_cause(2, "gremlins") and not E.check_cause(9, "x")
     with pytest.raises(ValueError, match="k must be"):
         E.mystery(9)
+
+
+# ---- a wrong try gets the hint written for its case -----------------------------------------------
+
+def test_input_scaling_that_leaves_x_large_is_told_to_bring_it_to_order_one():
+    out = E.check_input_scaling(10)  # x / 10: inputs up to ~100, most first-layer sigmoids flat
+    assert not out and str(out).startswith("✗")
+    assert "Divide(10)" in out.message and "flat where |z| > 6" in out.message
+    assert "bring x down to order 1" in out.message
+
+
+def test_bounded_indicator_hints_name_the_head_that_missed():
+    linear = E.check_bounded_indicator()  # the linear head: overshoots [0, 1]
+    assert not linear and "leave [0, 1]" in linear.message
+    assert "Hint: a linear head is unbounded: bound the output." in linear.message
+    clipped = E.check_bounded_indicator(output_activation="clip")  # bounded, but learns poorly
+    assert not clipped and "up to 0% of predictions leave" in clipped.message
+    assert "clipping inside the model passes no gradient for clipped samples" in clipped.message
+
+
+def test_head_and_loss_explains_why_a_tanh_head_is_not_bounded_to_the_range():
+    out = E.check_head_and_loss(output_activation="tanh")
+    assert not out and "(goal: 0%)" in out.message
+    assert "a tanh head is bounded to (-1, 1), not [0, 1]: it can dip below 0" in out.message
+
+
+def test_both_targets_points_to_a_large_decaying_learning_rate():
+    out = E.check_both_targets()  # the source's init 0.05 and lr 1e-3: both targets collapse
+    assert not out and "parabola median R² = " in out.message and "indicator median R² = " in out.message
+    assert "a large learning rate that decays gives both" in out.message
+
+
+# ---- a wrong-typed try is a wrong try: a falsy Outcome naming the parameter, never an exception -------
+
+@pytest.mark.parametrize("check, kwargs, name", [
+    (E.check_parabola_rescue, dict(steps="2000"), "steps"),  # not a setting this exercise lets change
+    (E.check_parabola_rescue, dict(lr="0.3"), "lr"),
+    (E.check_sigmoid_sine, dict(lr="0.01"), "lr"),
+    (E.check_both_targets, dict(lr_decay="0.1"), "lr_decay"),
+    (E.check_bounded_indicator, dict(post_clip="0-1"), "post_clip"),
+    (E.check_head_and_loss, dict(loss=3), "loss"),
+    (lambda **kw: E.check_challenge(1, **kw), dict(init=[0.5]), "init"),
+])
+def test_a_wrong_typed_try_is_answered_not_raised(check, kwargs, name):
+    out = check(**kwargs)
+    assert not out and name in out.message
+
+
+def test_a_wrong_typed_step_budget_is_answered_not_raised():
+    out = E.check_sigmoid_sine(steps="2000")  # was a TypeError comparing '2000' > 1500
+    assert not out and "steps" in out.message

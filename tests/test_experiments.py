@@ -37,7 +37,7 @@ def test_a_diverging_experiment_is_reported_not_raised():
 
 def test_the_config_is_recorded():
     exp = au.run_experiment("abs", steps=10, n_train=50, hidden=(5,), activation="tanh", lr_decay=0.5)
-    assert exp.config["hidden"] == (5,) and exp.config["activation"] == "tanh" and exp.config["lr_decay"] == 0.5
+    assert exp.config.hidden == (5,) and exp.config.activation == "tanh" and exp.config.lr_decay == 0.5
     assert exp.run.steps_done == 10 and exp.x_train.size == 50
 
 
@@ -95,18 +95,20 @@ def test_post_clip_acts_on_scaled_predictions():
 def test_run_experiment_trains_with_the_loss_it_is_given():
     kw = dict(target="indicator", x_scale="minmax", y_scale="minmax", output_activation="sigmoid", steps=50, n_train=64)
     mse, bce = au.run_experiment(**kw), au.run_experiment(**kw, loss="bce")
-    assert mse.config["loss"] == "mse" and bce.config["loss"] == "bce" and bce.run.loss_name == "bce"
+    assert mse.config.loss == "mse" and bce.config.loss == "bce" and bce.run.loss_name == "bce"
     assert mse.run.loss[0] != bce.run.loss[0]
     with pytest.raises(ValueError, match="y_scale='minmax'"):
         au.run_experiment("parabola", output_activation="sigmoid", loss="bce", steps=5, n_train=16)
 
 
 def test_an_unknown_option_names_run_experiment_and_what_it_accepts():
-    with pytest.raises(TypeError) as err:
+    with pytest.raises(TypeError) as err:  # an explicit signature: Python names the function and the word
         au.run_experiment("parabola", colour="red")
+    assert "run_experiment()" in str(err.value) and "'colour'" in str(err.value)
+    with pytest.raises(TypeError) as err:  # settings given as a dict or keywords: the known ones are listed
+        next(au.iterate_experiment({"target": "parabola", "colour": "red"}))
     text = str(err.value)
-    assert "run_experiment()" in text and "'colour'" in text and "loss" in text and "x_scale" in text
-    assert "iterate_experiment" not in text
+    assert "'colour'" in text and "loss" in text and "x_scale" in text
 
 
 @pytest.mark.parametrize("call", [lambda x, y: au.diagnose("x", x, y), lambda x, y: au.gradient_norms("x", x, y),
@@ -135,3 +137,17 @@ def test_range_shares_judge_the_predictions_as_returned():
     assert set(linear.range_shares(beyond=0)) == {"inside"}
     clipped = au.run_experiment(**common, post_clip=(0, 1))
     assert clipped.range_shares(beyond=0.5) == {"inside": 0.0, "beyond": 0.0}
+
+
+def test_a_run_between_runs_of_another_architecture_does_not_change_its_numbers():
+    kw = dict(target="sine", x_scale="standardize", init="glorot_uniform", lr=1e-2, steps=60, n_train=64)
+    first = au.run_experiment(**kw)
+    again = au.run_experiment(**kw)  # the same setting twice: the same numbers
+    assert again.r2 == first.r2 and again.run.final_loss == first.run.final_loss
+    au.run_experiment(**{**kw, "hidden": (7, 5), "activation": "tanh", "output_activation": "clip"})
+    au.run_experiment(**{**kw, "lr": 0.3, "init": 2.0, "seed": 1})  # same architecture, another start and schedule
+    after = au.run_experiment(**kw)
+    assert after.r2 == first.r2 and after.run.final_loss == first.run.final_loss
+    np.testing.assert_array_equal(after.run.loss, first.run.loss)
+    for p, q in zip(after.weights, first.weights):
+        np.testing.assert_array_equal(p, q)

@@ -50,7 +50,7 @@ class _Shares:
 
 def _table(rows, steps=1000):
     """label -> (R² per seed, out-of-range share per seed)."""
-    return au.SeedTable([au.ledger.Row(label, {}, r2s, [[] for _ in r2s], [_Shares(o) for o in outs])
+    return au.ledger.SeedTable([au.ledger.Row(label, {}, r2s, [[] for _ in r2s], [_Shares(o) for o in outs])
                          for label, (r2s, outs) in rows.items()], seeds=(0, 1, 2), steps=steps)
 
 
@@ -91,7 +91,7 @@ def test_a_ledger_of_printed_tables_shows_only_the_rows_its_claims_name():
     text = au.Ledger([au.Claim("named fits", ("named",))], [table]).rows_text()
     assert "named" in text and "context" not in text
     with pytest.raises(ValueError, match="seeds"):
-        table + au.SeedTable([], seeds=(0, 1), steps=1000)
+        table + au.ledger.SeedTable([], seeds=(0, 1), steps=1000)
 
 
 def test_claims_ledger_runs_rows_a_sweep_cannot_one_by_one_under_each_condition():
@@ -100,5 +100,36 @@ def test_claims_ledger_runs_rows_a_sweep_cannot_one_by_one_under_each_condition(
                               conditions={"lr 0.01": dict(lr=1e-2), "lr 0.001": dict(lr=1e-3)}, seeds=(0, 1),
                               target="relu_shift", x_scale=100, steps=50, n_train=32)
     assert list(ledger.tables) == ["lr 0.01", "lr 0.001"]
-    assert ledger.tables["lr 0.001"].row("1x8 relu").exps[0].config["lr"] == 1e-3
+    assert ledger.tables["lr 0.001"].row("1x8 relu").exps[0].config.lr == 1e-3
     assert "lr 0.01: median [range]" in str(ledger)
+
+
+# ---- claims_ledger's verdicts, trained (small budgets: a sweep of a few seconds) -------------------
+
+EASY = dict(target="sine", x_scale="standardize", init="glorot_uniform", lr=1e-2)  # R² ~0.97 in 200 steps
+HARD = dict(target="parabola", x_scale=None, init=0.05, lr=1e-3)  # raw x and y: R² < 0 at any of these budgets
+
+
+def test_claims_ledger_says_whether_a_claim_holds_under_one_condition():
+    claims = [au.Claim("sine fits", ("sine",)), au.Claim("sine fails", ("sine",), "fails"),
+              au.Claim("raw parabola fits", ("raw parabola",)), au.Claim("raw parabola fails", ("raw parabola",), "fails")]
+    ledger = au.claims_ledger(claims, {"sine": EASY, "raw parabola": HARD}, conditions={"200 steps": dict(steps=200)},
+                              seeds=(0, 1), n_train=64)
+    assert [ledger.verdict(c) for c in claims] == ["holds (200 steps)", "does not hold (200 steps)",
+                                                   "does not hold (200 steps)", "holds (200 steps)"]
+    assert ledger.tables["200 steps"].row("sine").verdict == "fits"
+    lines = ledger.claims_text().splitlines()
+    assert any(line.startswith("sine fits ") and line.endswith(" holds (200 steps)") for line in lines)
+    with pytest.raises(KeyError, match="'missing'") as err:  # an unknown row is named, with the rows there are
+        ledger.tables["200 steps"].row("missing")
+    assert "'sine'" in str(err.value) and "'raw parabola'" in str(err.value)
+
+
+def test_claims_ledger_names_the_condition_a_claim_holds_under_when_it_holds_under_only_one():
+    claims = [au.Claim("sine fits", ("sine",)), au.Claim("sine fails", ("sine",), "fails"),
+              au.Claim("raw parabola fails", ("raw parabola",), "fails"),
+              au.Claim("raw parabola fits", ("raw parabola",))]
+    ledger = au.claims_ledger(claims, {"sine": EASY, "raw parabola": HARD}, budgets=(20, 200), seeds=(0, 1), n_train=64)
+    assert list(ledger.tables) == ["20 steps", "200 steps"]
+    assert [ledger.verdict(c) for c in claims] == ["holds only at 200 steps", "holds only at 20 steps", "holds",
+                                                   "does not hold"]

@@ -3,6 +3,7 @@ import numpy as np
 import pytest
 
 import approx_utils as au
+from approx_utils.models import Clip
 
 
 def kernels(model):
@@ -95,3 +96,17 @@ def test_bad_arguments_name_the_parameter(kwargs, err, name):
 def test_models_are_keras_3():
     assert keras.__version__.startswith("3.")
     assert isinstance(au.build_mlp(), keras.Sequential)
+
+
+def test_a_clip_head_survives_saving_and_loading(tmp_path):
+    model = au.build_mlp(hidden=(8,), output_activation="clip", clip_range=(0.2, 0.7), init=1.0, seed=3)
+    x = np.linspace(-5, 5, 41).reshape(-1, 1).astype("float32")
+    before = np.asarray(model(x))
+    assert before.min() == np.float32(0.2) and before.max() == np.float32(0.7)  # the clip is in play
+    model.save(tmp_path / "m.keras")
+    loaded = keras.models.load_model(tmp_path / "m.keras")
+    assert isinstance(loaded.layers[-1], Clip)
+    np.testing.assert_array_equal(np.asarray(loaded(x)), before)
+    config = loaded.layers[-1].get_config()
+    assert (config["lo"], config["hi"]) == (0.2, 0.7)
+    assert {k: v for k, v in Clip(-1.0, 2.0).get_config().items() if k in ("lo", "hi")} == {"lo": -1.0, "hi": 2.0}

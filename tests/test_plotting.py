@@ -42,4 +42,14 @@ def test_plot_seeds_draws_the_target_and_one_line_per_seed():
     row = au.over_seeds({"relu_shift": dict(target="relu_shift", x_scale=100)}, seeds=(0, 1), steps=20, n_train=32)[0]
     ax = au.plot_seeds(row)
     labels = [line.get_label() for line in ax.lines]
-    assert labels[0].startswith("target") and [l.split(":")[0] for l in labels[1:]] == ["seed 0", "seed 1"]
+    assert labels[0].startswith("target") and [label.split(":")[0] for label in labels[1:]] == ["seed 0", "seed 1"]
+
+
+@pytest.mark.parametrize("loss, label", [("mse", "training MSE (model units)"), ("mae", "training MAE (model units)"),
+                                         ("huber", "training Huber loss (model units)"),
+                                         ("bce", "training cross-entropy (model units)")])
+def test_loss_plot_names_the_loss_the_run_minimized(loss, label):
+    kw = dict(output_activation="sigmoid", y_scale="minmax") if loss == "bce" else {}
+    run = au.run_experiment("indicator", x_scale=100, loss=loss, steps=5, n_train=32, **kw).run
+    assert run.loss_name == loss
+    assert au.plot_loss(run).get_ylabel() == label

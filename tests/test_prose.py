@@ -1,13 +1,13 @@
 """Every number in the prose (notebooks, solutions, INSTRUCTORS.md) is a set-up value or a saved output."""
-from decimal import Decimal
 import json
+from decimal import Decimal
 from pathlib import Path
 
+import prose
 import pytest
+from prose_exceptions import EXCEPTIONS
 
 import approx_utils as au
-import prose
-from prose_exceptions import EXCEPTIONS
 
 ROOT = Path(__file__).resolve().parents[1] / "notebooks"
 NOTEBOOKS = sorted(ROOT.glob("*.ipynb")) + sorted(ROOT.glob("solutions/*.ipynb"))
@@ -136,11 +136,11 @@ def test_instructors_sections_skip_the_min_column_and_read_move_tables():
 
 
 def test_a_move_splits_at_known_descriptions_even_when_one_holds_a_comma():
-    controls = {"scale_y": au.widgets.toggle("y to [0, 1]", False),
-                "init": au.widgets.log_slider("init std", 0.05, 1e-3, 5.0),
-                "inputs": au.widgets.log_slider("inputs in [0, s], s", 1000.0, 1.0, 1000.0),
-                "fix": au.widgets.dropdown("fix", ["no fix", "scale y to [0, 1]"], "no fix"),
-                "steps": au.widgets.int_slider("steps", 1000, 100, 5000, 100)}
+    controls = {"scale_y": au.controls.toggle("y to [0, 1]", False),
+                "init": au.controls.log_slider("init std", 0.05, 1e-3, 5.0),
+                "inputs": au.controls.log_slider("inputs in [0, s], s", 1000.0, 1.0, 1000.0),
+                "fix": au.controls.dropdown("fix", ["no fix", "scale y to [0, 1]"], "no fix"),
+                "steps": au.controls.int_slider("steps", 1000, 100, 5000, 100)}
     move = prose.parse_move("y to [0, 1] = on, inputs in [0, s], s = 10, fix = scale y to [0, 1], init std = 5e-1, "
                             "steps = 300", controls)
     assert [(widget.description, value) for widget, value in move] == [

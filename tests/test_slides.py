@@ -20,8 +20,8 @@ def code(cell) -> str:
 
 def is_setup(cell) -> bool:
     """A code cell of imports and settings only (what a slideshow skips)."""
-    lines = [l for l in code(cell).splitlines() if l.strip() and not l.strip().startswith("#")]
-    return all(l.startswith(("import ", "from ", "au.set_style(")) for l in lines)
+    lines = [line for line in code(cell).splitlines() if line.strip() and not line.strip().startswith("#")]
+    return all(line.startswith(("import ", "from ", "au.set_style(")) for line in lines)
 
 
 @pytest.mark.parametrize("path", LECTURES, ids=[p.name for p in LECTURES])

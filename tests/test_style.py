@@ -32,7 +32,7 @@ def test_each_style_gives_its_font_sizes_and_line_widths(name, exp):
         assert sizes(ax) == EXPECTED[name]
         explorer = au.scaling_explorer(n_train=64)
     assert sizes(explorer.axes[0]) == EXPECTED[name]
-    style = au.STYLES[name]
+    style = au.style.STYLES[name]
     assert tuple(explorer.figure.get_size_inches()) == style.explorer_figsize
     assert explorer.figure.dpi == style.explorer_dpi
 
@@ -40,13 +40,13 @@ def test_each_style_gives_its_font_sizes_and_line_widths(name, exp):
 def test_the_lecture_style_is_larger_everywhere():
     small, large = EXPECTED["notebook"], EXPECTED["lecture"]
     assert all(large[k] >= 1.5 * small[k] for k in small)
-    assert au.STYLES["lecture"].explorer_figsize[0] * au.STYLES["lecture"].explorer_dpi >= 1280
+    assert au.style.STYLES["lecture"].explorer_figsize[0] * au.style.STYLES["lecture"].explorer_dpi >= 1280
 
 
 def test_an_explorer_keeps_its_style_after_the_style_changes():
     with au.set_style("lecture"):
         explorer = au.scaling_explorer(n_train=64)
-    assert au.current_style()[0] == "notebook" and mpl.rcParams["font.size"] == 10
+    assert au.style.current_style()[0] == "notebook" and mpl.rcParams["font.size"] == 10
     explorer.controls["lr"].value = 0.01  # a redraw under the notebook style
     assert sizes(explorer.axes[0]) == EXPECTED["lecture"]
 
@@ -54,19 +54,20 @@ def test_an_explorer_keeps_its_style_after_the_style_changes():
 def test_set_style_is_a_statement_and_a_context_manager():
     au.set_style("lecture")
     try:
-        assert mpl.rcParams["font.size"] == 16 and au.current_style()[0] == "lecture"
+        assert mpl.rcParams["font.size"] == 16 and au.style.current_style()[0] == "lecture"
         with au.set_style("notebook"):
             assert mpl.rcParams["lines.linewidth"] == 2.0
-        assert mpl.rcParams["lines.linewidth"] == 3.5 and au.current_style()[0] == "lecture"
+        assert mpl.rcParams["lines.linewidth"] == 3.5 and au.style.current_style()[0] == "lecture"
     finally:
         au.set_style("notebook")
 
 
 def test_every_style_shares_the_colour_blind_safe_palette():
-    for name in au.STYLES:
+    for name in au.style.STYLES:
         with au.set_style(name):
-            assert plt.rcParams["axes.prop_cycle"].by_key()["color"][:2] == [au.PALETTE["blue"], au.PALETTE["orange"]]
-    assert set(au.COLORS.values()) - {"0.92"} <= set(au.PALETTE.values())
+            palette = au.style.PALETTE
+            assert plt.rcParams["axes.prop_cycle"].by_key()["color"][:2] == [palette["blue"], palette["orange"]]
+    assert set(au.plotting.COLORS.values()) - {"0.92"} <= set(au.style.PALETTE.values())
 
 
 @pytest.mark.parametrize("bad, err", [("projector", ValueError), (None, TypeError)])

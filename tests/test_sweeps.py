@@ -13,14 +13,16 @@ def test_a_configuration_in_a_sweep_scores_as_it_does_alone():
     row = res.rows[1]
     assert row["target"] == "parabola" and not row["diverged"]
     assert abs(row["r2"] - alone.r2) < 1e-4
-    assert row["findings"] == (", ".join(alone.diagnosis.kinds) or "none")
+    assert row["diagnosis"].kinds == alone.diagnosis.kinds  # the same Finding objects `diagnose` gives
+    assert [f.message for f in row["diagnosis"]] == [f.message for f in alone.diagnosis]
 
 
 def test_a_diverging_configuration_is_frozen_and_reported_without_spoiling_the_others():
     res = au.sweep([dict(target="parabola", init=5.0, lr=50.0), dict(target="relu_shift", x_scale=100, lr=1e-2)],
                    steps=200, n_train=64)
     bad, good = res.rows
-    assert bad["diverged"] and bad["r2"] == float("-inf") and bad["findings"] == "diverged"
+    assert bad["diverged"] and bad["r2"] == float("-inf") and bad["diagnosis"].kinds == ["diverged"]
+    assert "diverged at step" in bad["diagnosis"][0].message
     assert not good["diverged"] and good["r2"] > 0.9
 
 
@@ -55,9 +57,22 @@ def test_a_sigmoid_head_with_cross_entropy_scores_in_a_sweep_as_it_does_alone():
     res = au.sweep([config, {**config, "seed": 1}], steps=200, n_train=64, output_activation="sigmoid", loss="bce")
     alone = au.run_experiment(**config, steps=200, n_train=64, n_grid=401, output_activation="sigmoid", loss="bce")
     assert abs(res.rows[0]["r2"] - alone.r2) < 1e-4
-    assert res.rows[0]["findings"] == (", ".join(alone.diagnosis.kinds) or "none")
+    assert res.rows[0]["diagnosis"].kinds == alone.diagnosis.kinds
     with pytest.raises(ValueError, match="output_activation='sigmoid'"):
         au.sweep([config], steps=10, n_train=64, loss="bce")
     with pytest.raises(ValueError, match="targets in \\[0, 1\\]"):
         au.sweep([{**config, "y_scale": None, "target": "parabola"}], steps=10, n_train=64,
                  output_activation="sigmoid", loss="bce")
+
+
+def test_the_same_sweep_gives_the_same_numbers_whatever_ran_before():
+    configs = [dict(target="sine", x_scale="standardize", init="glorot_uniform", lr=1e-2, seed=s) for s in (0, 1)]
+
+    def numbers():
+        return [(r["r2"], r["final_loss"], r["diverged"]) for r in au.sweep(configs, steps=80, n_train=64)]
+
+    first = numbers()
+    assert numbers() == first
+    au.sweep(configs, hidden=(6, 6), activation="tanh", steps=20, n_train=64, loss="mae")  # another architecture and loss
+    au.run_experiment(**configs[0], steps=20, n_train=64)  # a run alone of the same architecture
+    assert numbers() == first

@@ -6,9 +6,8 @@ import approx_utils as au
 
 
 @pytest.fixture(params=[False, True], ids=["plain", "xla"])
-def xla(request, monkeypatch):
-    """Both training paths forced: the plain compiled loop and the whole-loop XLA one."""
-    monkeypatch.setattr(au.training, "XLA", request.param)
+def xla(request):
+    """Both training paths: the plain compiled loop and the whole-loop XLA one (`train(xla=...)`)."""
     return request.param
 
 
@@ -34,7 +33,7 @@ def test_same_seed_same_numbers(scaled_relu, batch_size, xla):
     results = []
     for _ in range(2):
         m = au.build_mlp(seed=0)
-        run = au.train(m, x, y, steps=150, batch_size=batch_size, seed=5)
+        run = au.train(m, x, y, steps=150, batch_size=batch_size, seed=5, xla=xla)
         results.append((run.loss, m.get_weights()))
     np.testing.assert_array_equal(results[0][0], results[1][0])
     assert max_diff(results[0][1], results[1][1]) == 0
@@ -43,11 +42,11 @@ def test_same_seed_same_numbers(scaled_relu, batch_size, xla):
 def test_minibatch_shuffles_every_epoch_and_learns(scaled_relu, xla):
     x, y = scaled_relu
     m = au.build_mlp(seed=0, init="glorot_uniform")
-    run = au.train(m, x, y, steps=700, batch_size=32, lr=3e-3, seed=1)
+    run = au.train(m, x, y, steps=700, batch_size=32, lr=3e-3, seed=1, xla=xla)
     assert run.loss.size == 700 and run.batch_size == 32
     assert np.mean(run.loss[-50:]) < 0.05 * np.mean(run.loss[:10])
     m2 = au.build_mlp(seed=0, init="glorot_uniform")
-    other = au.train(m2, x, y, steps=700, batch_size=32, lr=3e-3, seed=2)
+    other = au.train(m2, x, y, steps=700, batch_size=32, lr=3e-3, seed=2, xla=xla)
     assert not np.array_equal(run.loss, other.loss)  # the seed changes the shuffling
 
 
@@ -55,9 +54,9 @@ def test_chunked_runs_equal_one_run_including_the_lr_schedule(scaled_relu, xla):
     x, y = scaled_relu
     kw = dict(lr=1e-2, lr_decay=0.1, batch_size=32, seed=4)
     whole = au.build_mlp(seed=2)
-    au.train(whole, x, y, steps=100, **kw)
+    au.train(whole, x, y, steps=100, **kw, xla=xla)
     parts = au.build_mlp(seed=2)
-    trainer = au.Trainer.for_model(parts)
+    trainer = au.training.Trainer.for_model(parts, xla=xla)
     trainer.reset()
     for k in range(4):
         trainer.run(x, y, 25, start=25 * k, total=100, **kw)
@@ -86,7 +85,7 @@ def test_new_settings_do_not_retrace(scaled_relu):
     x, y = scaled_relu
     m = au.build_mlp(seed=0)
     au.train(m, x, y, steps=5)
-    [loop] = au.Trainer.for_model(m)._loops.values()
+    [loop] = au.training.Trainer.for_model(m)._loops.values()
     before = loop.experimental_get_tracing_count()
     au.reinitialize(m, init=0.5, seed=3)
     au.train(m, x[:150], y[:150], steps=17, lr=0.3, seed=9)
@@ -137,7 +136,7 @@ def test_train_needs_a_keras_model(scaled_relu):
         au.train("net", *scaled_relu, steps=5)
 
 
-@pytest.mark.parametrize("loss", au.LOSSES)
+@pytest.mark.parametrize("loss", au.losses.LOSSES)
 def test_each_loss_is_the_one_model_fit_minimizes(scaled_relu, loss):
     """For every loss: 20 full-batch Adam steps of `train` and of `model.fit` compiled with Keras' loss,
     from the same weights, agree to 1e-5 (bce on [0, 1] targets with a sigmoid head)."""
@@ -146,7 +145,7 @@ def test_each_loss_is_the_one_model_fit_minimizes(scaled_relu, loss):
     y = y / y.max() if loss == "bce" else y
     ours, theirs = (au.build_mlp(init="normal", seed=3, output_activation=head) for _ in range(2))
     run = au.train(ours, x, y, steps=20, lr=1e-2, loss=loss)
-    theirs.compile(optimizer=keras.optimizers.Adam(learning_rate=1e-2), loss=au.keras_loss(loss))
+    theirs.compile(optimizer=keras.optimizers.Adam(learning_rate=1e-2), loss=au.losses.keras_loss(loss))
     history = theirs.fit(x.reshape(-1, 1), y.reshape(-1, 1), batch_size=x.size, epochs=20, shuffle=False, verbose=0)
     assert run.loss_name == loss and run.steps_done == 20 and not run.diverged
     assert max_diff(ours.get_weights(), theirs.get_weights()) < 1e-5
@@ -181,10 +180,10 @@ def test_both_paths_are_the_algorithm_of_model_fit(n, xla):
     x, y = au.get_target("relu_shift").sample(n, seed=0)
     x, y = x / 100, y / 50
     ours, theirs = au.build_mlp(init="normal", seed=3), au.build_mlp(init="normal", seed=3)
-    au.train(ours, x, y, steps=20, lr=1e-2)
-    trainer = au.Trainer.for_model(ours)
+    au.train(ours, x, y, steps=20, lr=1e-2, xla=xla)
+    trainer = au.training.Trainer.for_model(ours, xla=xla)
     halves = n >= au.training.HALVES_MIN_POINTS
-    assert list(trainer._loops) == [(True, False, "mse", xla, None, halves)] and (trainer._xla_loops != []) == xla
+    assert list(trainer._loops) == [(True, False, "mse", xla, None, halves)] and trainer.paths == {"xla" if xla else "plain"}
     theirs.compile(optimizer=keras.optimizers.Adam(learning_rate=1e-2), loss="mse")
     theirs.fit(x.reshape(-1, 1), y.reshape(-1, 1), batch_size=x.size, epochs=20, shuffle=False, verbose=0)
     assert max_diff(ours.get_weights(), theirs.get_weights()) < 1e-5
@@ -196,50 +195,50 @@ def test_a_long_full_batch_run_is_one_compiled_loop_called_in_chunks(scaled_relu
     x, y = scaled_relu
     kw = dict(lr=1e-2, lr_decay=0.1)
     whole = au.build_mlp(seed=2)
-    run = au.train(whole, x, y, steps=2500, **kw)
+    run = au.train(whole, x, y, steps=2500, **kw, xla=xla)
     assert run.steps_done == 2500 and au.training.CHUNK < 2500
     parts = au.build_mlp(seed=2)
-    trainer = au.Trainer.for_model(parts)
+    trainer = au.training.Trainer.for_model(parts, xla=xla)
     trainer.reset()
     losses = [trainer.run(x, y, 100, start=100 * k, total=2500, **kw).loss for k in range(25)]
     assert max_diff(whole.get_weights(), parts.get_weights()) == 0
     np.testing.assert_array_equal(np.concatenate(losses), run.loss)
     loop = trainer._loops[(True, True, "mse", xla, None, False)]
-    assert loop.experimental_get_tracing_count() == 1 and (loop in trainer._xla_loops) == xla
+    assert loop.experimental_get_tracing_count() == 1 and trainer.paths == {"xla" if xla else "plain"}
 
 
-@pytest.mark.parametrize("activation", au.ACTIVATIONS)
+@pytest.mark.parametrize("activation", au.models.ACTIVATIONS)
 def test_every_activation_compiles_and_trains(scaled_relu, activation, xla):
     x, y = scaled_relu
-    run = au.train(au.build_mlp(hidden=(8,), activation=activation, init="glorot_uniform"), x, y, steps=30, lr=1e-2)
+    run = au.train(au.build_mlp(hidden=(8,), activation=activation, init="glorot_uniform"), x, y, steps=30, lr=1e-2, xla=xla)
     assert run.steps_done == 30 and run.loss[-1] < run.loss[0]
 
 
-@pytest.mark.parametrize("optimizer", au.training.OPTIMIZERS)
+@pytest.mark.parametrize("optimizer", au.config.OPTIMIZERS)
 def test_every_optimizer_compiles_and_trains(scaled_relu, optimizer, xla):
     x, y = scaled_relu
-    run = au.train(au.build_mlp(hidden=(8,), init="glorot_uniform"), x, y, steps=30, lr=1e-2, optimizer=optimizer)
+    run = au.train(au.build_mlp(hidden=(8,), init="glorot_uniform"), x, y, steps=30, lr=1e-2, optimizer=optimizer, xla=xla)
     assert run.steps_done == 30 and run.loss[-1] < run.loss[0]
 
 
 def test_a_divergence_inside_a_later_chunk_ends_the_run(scaled_relu, xla):
     x, y = scaled_relu
-    run = au.train(au.build_mlp(init=5.0, seed=0), x * 100, y * 1e4, steps=3000, lr=50.0)
+    run = au.train(au.build_mlp(init=5.0, seed=0), x * 100, y * 1e4, steps=3000, lr=50.0, xla=xla)
     assert run.diverged and run.steps_done == run.diverged_at + 1 <= 3000
 
 
-def test_the_xla_mini_batch_loop_visits_the_points_as_the_plain_one_does(scaled_relu, monkeypatch):
+def test_the_xla_mini_batch_loop_visits_the_points_as_the_plain_one_does(scaled_relu):
     """Same epoch orders (seeded shuffles), the last batch of an epoch masked to the 8 points left:
     300 steps of batch 32 on 200 points (7 batches an epoch, 43 epochs, over a CHUNK boundary) agree
     with the plain loop to float noise, while another seed does not."""
     x, y = scaled_relu
-    monkeypatch.setattr(au.training, "CHUNK", 128)
     weights = {}
     model = au.build_mlp(init="glorot_uniform", seed=0)
+    trainers = {xla: au.training.Trainer(model, xla=xla, chunk=128) for xla in (False, True)}
     for forced, seed in [(False, 1), (True, 1), (True, 2)]:
-        monkeypatch.setattr(au.training, "XLA", forced)
         au.reinitialize(model, init="glorot_uniform", seed=0)  # one model: the XLA loop compiles once
-        run = au.train(model, x, y, steps=300, batch_size=32, lr=3e-3, seed=seed)
+        trainers[forced].reset()
+        run = trainers[forced].run(x, y, 300, batch_size=32, lr=3e-3, seed=seed)
         assert run.steps_done == 300 and run.batch_size == 32
         weights[forced, seed] = model.get_weights()
     assert max_diff(weights[True, 1], weights[False, 1]) < 1e-5
@@ -252,7 +251,7 @@ def test_every_run_takes_xla_by_default(n, batch_size):
     x = np.linspace(-1, 1, n)
     model = au.build_mlp(hidden=(4,), seed=0)
     au.train(model, x, x ** 2, steps=3, batch_size=batch_size)
-    assert au.Trainer.for_model(model)._xla_loops != []
+    assert au.training.Trainer.for_model(model).paths == {"xla"}
 
 
 class _NoXlaKernel(keras.layers.Layer):
@@ -264,9 +263,8 @@ class _NoXlaKernel(keras.layers.Layer):
         return inputs + 0.0 * tf.cast(order[0], inputs.dtype)
 
 
-def test_where_xla_cannot_compile_the_plain_loop_takes_the_run(scaled_relu, monkeypatch):
+def test_where_xla_cannot_compile_the_plain_loop_takes_the_run(scaled_relu):
     x, y = scaled_relu
-    monkeypatch.setattr(au.training, "XLA", True)
 
     def model():
         body = au.build_mlp(hidden=(8,), init="glorot_uniform", seed=0)
@@ -274,15 +272,42 @@ def test_where_xla_cannot_compile_the_plain_loop_takes_the_run(scaled_relu, monk
 
     odd = model()
     run = au.train(odd, x, y, steps=40, lr=1e-2)
-    trainer = au.Trainer.for_model(odd)
-    assert run.steps_done == 40 and not run.diverged and trainer._xla_loops != []
+    trainer = au.training.Trainer.for_model(odd)
+    assert run.steps_done == 40 and not run.diverged and trainer.paths == {"plain"}
     assert "StatelessShuffle" in trainer.xla_error
-    monkeypatch.setattr(au.training, "XLA", False)
     plain = model()
-    au.train(plain, x, y, steps=40, lr=1e-2)
+    au.train(plain, x, y, steps=40, lr=1e-2, xla=False)
     assert max_diff(odd.get_weights(), plain.get_weights()) == 0  # the plain loop ran it, from the start
-    monkeypatch.setattr(au.training, "XLA", True)
-    assert au.train(odd, x, y, steps=5).steps_done == 5 and len(trainer._xla_loops) == 1  # no second try
+    assert au.train(odd, x, y, steps=5).steps_done == 5 and trainer.paths == {"plain"}  # no second try
+
+
+def test_when_xla_fails_in_a_later_call_the_plain_loop_runs_only_the_steps_left(scaled_relu):
+    """A run under XLA is called in chunks; if a later chunk cannot compile, the plain loop takes the steps
+    not yet run from where the run is (not all of them again from the advanced weights)."""
+    x, y = scaled_relu
+    model, alone = au.build_mlp(hidden=(8,), seed=0), au.build_mlp(hidden=(8,), seed=0)
+    trainer = au.training.Trainer(model, xla=True, chunk=30)
+    compiled, calls = trainer._compile, []
+
+    def failing_second_xla_call(*key):
+        loop = compiled(*key)
+        if not key[3]:
+            return loop
+
+        def call(*args):
+            calls.append(1)
+            if len(calls) == 2:
+                import tensorflow as tf
+                raise tf.errors.UnimplementedError(None, None, "no XLA kernel (simulated)")
+            return loop(*args)
+        return call
+
+    trainer._compile = failing_second_xla_call
+    run = trainer.run(x, y, 90, lr=1e-2)
+    reference = au.train(alone, x, y, steps=90, lr=1e-2)
+    assert run.steps_done == 90 and trainer.paths == {"xla", "plain"} and "simulated" in trainer.xla_error
+    assert max_diff(model.get_weights(), alone.get_weights()) < 1e-5
+    np.testing.assert_allclose(run.loss, reference.loss, rtol=1e-5)
 
 
 def test_the_first_xla_compile_of_a_process_prints_nothing():
@@ -293,8 +318,9 @@ def test_the_first_xla_compile_of_a_process_prints_nothing():
     import sys
 
     code = ("import numpy as np, approx_utils as au; x = np.linspace(0, 1, 50); model = au.build_mlp(hidden=(4,)); "
-            "run = au.train(model, x, x, steps=3); print(run.steps_done, len(au.Trainer.for_model(model)._xla_loops))")
+            "run = au.train(model, x, x, steps=3); "
+            "print(run.steps_done, sorted(au.training.Trainer.for_model(model).paths))")
     env = {**os.environ, "TF_CPP_MIN_LOG_LEVEL": "2"}
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, env=env, timeout=120)
-    assert out.returncode == 0 and out.stdout.split() == ["3", "1"], out.stderr[-2000:]  # it ran on XLA
+    assert out.returncode == 0 and out.stdout.split() == ["3", "['xla']"], out.stderr[-2000:]  # it ran on XLA
     assert out.stderr == "", out.stderr[-2000:]

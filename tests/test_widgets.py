@@ -1,4 +1,11 @@
-"""Explorers driven from code, headless: setting a control's value runs its callback synchronously."""
+"""Explorers driven from code, headless: setting a control's value runs its callback synchronously.
+
+The tests read what a reader sees (the panel's text, the picture, `result`) and count trainings with
+`runs`; they never look into the explorers' caches or the model pool.
+"""
+import html
+
+import ipywidgets as w
 import numpy as np
 import pytest
 
@@ -9,9 +16,29 @@ def network_line(explorer):
     return next(line for line in explorer.axes[0].get_lines() if line.get_label() == "network")
 
 
+def options(widget) -> list:
+    """A dropdown's or selection slider's options as (label, value) pairs."""
+    return [opt if isinstance(opt, tuple) else (str(opt), opt) for opt in widget.options]
+
+
+def shown(widget, value) -> str:
+    """How the panel must state a control's value: a dropdown's label, on/off, a number to 4 significant digits."""
+    if isinstance(widget, w.Dropdown):
+        return next(label for label, v in options(widget) if v == value)
+    if isinstance(value, bool):
+        return "on" if value else "off"
+    return f"{value:.4g}" if isinstance(value, float) else str(value)
+
+
+def setting_shown(explorer) -> str:
+    """The panel's first line: every control's description and value, in order."""
+    text = " · ".join(f"{c.description} = {shown(c, c.value)}" for c in explorer.controls.values())
+    return "showing: " + html.escape(text, quote=False)
+
+
 def grid_values(widget):
     """Every option of a dropdown or toggle; a slider's extremes and middle."""
-    if isinstance(widget, au.widgets.w.SelectionSlider):  # a log slider: its ends and middle
+    if isinstance(widget, w.SelectionSlider):  # a log slider: its ends and middle
         values = [opt[1] for opt in widget.options]
         return [values[0], values[len(values) // 2], values[-1]]
     if hasattr(widget, "options"):
@@ -69,32 +96,73 @@ def test_repeated_settings_come_from_the_cache(lab):
     assert lab.runs == runs + 2
 
 
-def test_moves_do_not_retrace(lab):
-    lab.controls["lr"].value = 2e-3
-    pooled = au.experiments._POOL[au.models.check_architecture((20, 20, 20), "elu", None, (0, 1))]
-    loops = au.Trainer.for_model(pooled)._loops
-    counts = {key: loop.experimental_get_tracing_count() for key, loop in loops.items()}
-    for init in (0.07, 0.2, 1.5):
+def test_each_new_setting_trains_once_and_going_back_trains_nothing():
+    lab = au.scaling_explorer(n_train=64)
+    lab.controls["steps"].value = 100
+    first, image, runs = lab.result, lab.image.value, lab.runs
+    for init in (0.07, 0.2, 1.5):  # the same architecture: a new start, a new training each
         lab.controls["init"].value = init
     lab.controls["target"].value = "indicator"
-    lab.controls["steps"].value = 700
-    assert {key: loop.experimental_get_tracing_count() for key, loop in loops.items()} == counts
+    assert lab.runs == runs + 4
+    lab.controls["target"].value = "parabola"  # back through settings shown before
+    for init in (0.2, 0.05):
+        lab.controls["init"].value = init
+    assert lab.runs == runs + 4
+    assert lab.result.r2 == first.r2 and lab.image.value == image
+
+
+def test_the_same_setting_gives_the_same_result_whatever_was_trained_before():
+    first = au.scaling_explorer(n_train=64)
+    first.controls["steps"].value = 100
+    au.saturation_explorer(steps=100, n_train=64)  # another architecture trained in between
+    other = au.scaling_explorer(n_train=64)
+    other.controls["init"].value = 1.5  # the same architecture, another start
+    other.controls["lr"].value = 0.3
+    again = au.scaling_explorer(n_train=64)
+    again.controls["steps"].value = 100
+    assert again.result is not first.result and again.runs == 2  # trained anew: explorers share no results
+    assert again.result.r2 == first.result.r2
+    np.testing.assert_array_equal(again.result.run.loss, first.result.run.loss)
+    assert again.image.value == first.image.value
+
+
+# The only settings on the explorers' grids that the package refuses: cross-entropy needs a bounded head.
+REFUSED = {"workbench": [("loss", "bce", "loss='bce' (binary cross-entropy) needs outputs in [0, 1]")]}
 
 
 @pytest.mark.parametrize("make", [au.scaling_explorer, au.saturation_explorer, au.overshoot_explorer, au.workbench])
 def test_every_control_over_its_grid_ends_in_a_picture_or_a_message(make):
-    explorer = make(n_train=64) if make not in (au.saturation_explorer, au.overshoot_explorer) else make(steps=100, n_train=64)
+    quick = make in (au.saturation_explorer, au.overshoot_explorer)
+    explorer = make(steps=100, n_train=64) if quick else make(n_train=64)
     if "steps" in explorer.controls:
         explorer.controls["steps"].value = explorer.controls["steps"].min  # keep the grid quick
+    refused = {(name, value): why for name, value, why in REFUSED.get(make.__name__, [])}
     for name, widget in explorer.controls.items():
-        start = widget.value
+        start, start_image = widget.value, explorer.image.value
         for value in grid_values(widget):
             if name == "steps" and value > 1000:
                 continue  # the steps extreme has its own test below
+            moved, image = value != widget.value, explorer.image.value
             widget.value = value
-            assert explorer.message.value, (name, value)
-            assert "Traceback" not in explorer.message.value
+            text = explorer.message.value
+            assert text.startswith("<div class='au-setting'") and setting_shown(explorer) in text, (name, value)
+            assert "Traceback" not in text
+            if (name, value) in refused:
+                assert "could not run this setting" in text and html.escape(refused[name, value]) in text
+                continue
+            assert "could not run this setting" not in text, (name, value, text)
+            exp = explorer.result
+            if exp.diverged:
+                assert f"diverged at step {exp.run.diverged_at}" in text, (name, value)
+            else:
+                assert f"R² = {exp.r2:.3f}</b>" in text and f"after {exp.run.steps_done} steps" in text, (name, value)
+            for finding in exp.diagnosis:  # every finding named, or "no problems found"
+                assert finding.kind == "diverged" or f"<b>{finding.kind}</b>: " in text, (name, value, finding.kind)
+            assert ("no problems found" in text) == (not [f for f in exp.diagnosis if f.kind != "diverged"])
+            if moved:
+                assert explorer.image.value != image, (name, value)  # a new setting is a new picture
         widget.value = start
+        assert explorer.image.value == start_image, name  # back where it started: the same picture
 
 
 def test_extreme_settings_end_in_a_message_not_an_exception():
@@ -108,23 +176,29 @@ def test_extreme_settings_end_in_a_message_not_an_exception():
 
 
 def test_a_diverged_run_says_so_in_the_panel():
+    """Six layers of 64 ELUs at init std 5 on raw x and y: outputs in the billions before training, and Adam at
+    learning rate 1 overflows the loss to inf within a few steps (at step 2 for seeds 0, 1 and 2)."""
     bench = au.workbench(n_train=64)
-    bench.controls["lr"].value = 1.0
-    bench.controls["std"].value = 5.0
-    bench.controls["activation"].value = "relu"
-    bench.controls["y_scale"].value = "raw"
-    bench.controls["target"].value = "parabola"
-    bench.controls["x_scale"].value = "raw"
-    assert bench.result.diverged or bench.result.r2 < 0.5
-    if bench.result.diverged:
-        assert "diverged at step" in bench.message.value and "smaller learning rate" in bench.message.value
+    bench.controls["steps"].value = 100  # cheap moves on the way
+    for name, value in [("target", "parabola"), ("x_scale", "raw"), ("y_scale", "raw"), ("activation", "elu"),
+                        ("std", 5.0), ("lr", 1.0), ("width", 64), ("depth", 6)]:
+        bench.controls[name].value = value
+    assert bench.result.diverged and bench.result.run.diverged_at < 10
+    text = bench.message.value
+    assert f"diverged at step {bench.result.run.diverged_at}</b>" in text and "Try a smaller learning rate." in text
+    assert "R² =" not in text
+    assert any(t.get_text().startswith("diverged at step") for t in bench.axes[0].texts)  # the figure says so too
 
 
 def test_a_rejected_setting_is_a_message():
-    lab = au.scaling_explorer(n_train=64)
-    lab._config = lambda values: dict(target="parabola", lr=-1.0)
-    lab.controls["lr"].value = 0.003  # a new setting (a shown one would come back from its frame)
-    assert "could not run this setting" in lab.message.value and "lr" in lab.message.value
+    bench = au.workbench(n_train=64)
+    bench.controls["steps"].value = 100
+    shown_before, runs = bench.result, bench.runs
+    bench.controls["loss"].value = "bce"  # cross-entropy on the linear head: refused by the package
+    text = bench.message.value
+    assert setting_shown(bench) in text and "loss = cross-entropy (sigmoid head)" in text
+    assert "could not run this setting" in text and "output_activation=&#x27;sigmoid&#x27;" in text
+    assert bench.runs == runs and bench.result is shown_before  # nothing trained, nothing else claimed
 
 
 def test_live_training_animates_the_same_run():
@@ -159,11 +233,12 @@ def test_looking_further_beyond_is_judged_by_the_panel_too():
 def test_every_dropdown_shows_its_choice_and_the_panel_names_the_setting(make):
     explorer = make(n_train=64)
     for widget in explorer.controls.values():
-        if isinstance(widget, au.widgets.w.Dropdown):  # value None would show an empty box in the browser
+        if isinstance(widget, w.Dropdown):  # value None would show an empty box in the browser
             assert widget.index is not None and widget.label, widget.description
     text = explorer.message.value
-    for name, widget in explorer.controls.items():
-        assert f"{widget.description} = {au.widgets.shown_value(widget, widget.value)}" in text
+    for widget in explorer.controls.values():
+        assert f"{widget.description} = {shown(widget, widget.value)}" in text
+    assert setting_shown(explorer) in text
 
 
 def test_the_panel_states_the_setting_it_draws():
@@ -173,15 +248,15 @@ def test_the_panel_states_the_setting_it_draws():
     assert "learning rate = 0.015" in lab.message.value and "y scaling = to [0, 1]" in lab.message.value
     bench = au.workbench(n_train=64)
     bench.controls["y_scale"].value = "minmax"
-    assert "y scaling = min-max" in bench.message.value and bench.result.config["y_scale"] == "minmax"
+    assert "y scaling = min-max" in bench.message.value and bench.result.config.y_scale == "minmax"
     bench.controls["y_scale"].value = "raw"
-    assert "y scaling = raw" in bench.message.value and bench.result.config["y_scale"] is None
-    assert bench.result.config["batch_size"] is None and "batch = full" in bench.message.value
+    assert "y scaling = raw" in bench.message.value and bench.result.config.y_scale is None
+    assert bench.result.config.batch_size is None and "batch = full" in bench.message.value
 
 
 def test_a_dropdown_option_of_none_is_refused():
     with pytest.raises(ValueError, match="None"):
-        au.widgets.dropdown("y scaling", [("raw", None), ("min-max", "minmax")], None)
+        au.controls.dropdown("y scaling", [("raw", None), ("min-max", "minmax")], None)
 
 
 ROUND_VALUES = {"init std": {0.05, 0.5, 1.0}, "learning rate": {0.001, 0.01, 0.1}}
@@ -197,24 +272,24 @@ def test_the_values_the_notebooks_name_are_exactly_reachable(make):
         wanted = ROUND_VALUES.get(widget.description)
         has_std_slider = any(c.description == "init std" for c in explorer.controls.values())
         if wanted is None and widget.description == "init" and not has_std_slider:
-            wanted = {0.05, 0.5, 1.0} & {v for _, v in au.widgets._options(widget)} or None
+            wanted = {0.05, 0.5, 1.0} & {v for _, v in options(widget)} or None
             assert wanted == {0.05, 0.5, 1.0}, "the init dropdown offers std 0.05, 0.5 and 1"
         if wanted is None:
             continue
-        offered = {v for _, v in au.widgets._options(widget)}
+        offered = {v for _, v in options(widget)}
         assert wanted <= offered, (widget.description, sorted(offered, key=str))
         key = "lr" if widget.description == "learning rate" else "init"
         for value in sorted(wanted):
             widget.value = value
-            assert explorer.result.config[key] == value  # exactly, not 0.0501
-            assert f"{widget.description} = {au.widgets.shown_value(widget, value)}" in explorer.message.value
+            assert getattr(explorer.result.config, key) == value  # exactly, not 0.0501
+            assert f"{widget.description} = {shown(widget, value)}" in explorer.message.value
 
 
 def test_log_grid_lands_on_round_values():
-    assert au.widgets.log_grid(1e-3, 5.0)[:6] == [0.001, 0.0015, 0.002, 0.003, 0.005, 0.007]
-    assert 0.05 in au.widgets.log_grid(1e-3, 5.0) and au.widgets.log_grid(1e-3, 5.0)[-1] == 5.0
+    assert au.controls.log_grid(1e-3, 5.0)[:6] == [0.001, 0.0015, 0.002, 0.003, 0.005, 0.007]
+    assert 0.05 in au.controls.log_grid(1e-3, 5.0) and au.controls.log_grid(1e-3, 5.0)[-1] == 5.0
     with pytest.raises(ValueError, match="not on the slider's grid"):
-        au.widgets.log_slider("init std", 0.0501, 1e-3, 5.0)
+        au.controls.log_slider("init std", 0.0501, 1e-3, 5.0)
 
 
 def test_the_workbench_trains_with_the_loss_it_shows():
@@ -224,7 +299,7 @@ def test_the_workbench_trains_with_the_loss_it_shows():
     assert "could not run this setting" in bench.message.value and "sigmoid" in bench.message.value
     bench.controls["head"].value = "sigmoid"
     bench.controls["y_scale"].value = "minmax"
-    assert bench.result.config["loss"] == "bce" and "loss = cross-entropy (sigmoid head)" in bench.message.value
+    assert bench.result.config.loss == "bce" and "loss = cross-entropy (sigmoid head)" in bench.message.value
 
 
 def test_a_setting_shown_before_is_shown_again_without_drawing(lab):

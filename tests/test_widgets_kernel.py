@@ -54,7 +54,7 @@ def test_a_burst_of_moves_runs_the_latest_setting_only():
                 break
             time.sleep(0.5)
         seen = ast.literal_eval(_execute(kc, "print(seen)").strip())
-        shown = float(_execute(kc, "print(lab.result.config['init'])").strip())
+        shown = float(_execute(kc, "print(lab.result.config.init)").strip())
     finally:
         kc.stop_channels()
         km.shutdown_kernel(now=True)
