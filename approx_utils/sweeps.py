@@ -146,26 +146,14 @@ def sweep(configs: list[dict], hidden=(20, 20, 20), activation: str = "elu", ste
     >>> res = sweep(grid_configs(init=[0.05, 0.5], lr=[1e-3, 1e-2]), steps=1000)   # doctest: +SKIP
     >>> [(r["init"], r["lr"], round(r["r2"], 2)) for r in res]                     # doctest: +SKIP
     """
-    if not isinstance(configs, (list, tuple)) or not configs:
-        raise ValueError("configs must be a non-empty list of settings (see grid_configs)")
     shared = Config(hidden=hidden, activation=activation, output_activation=output_activation, steps=steps,
                     n_train=n_train, n_grid=n_grid, loss=loss)
-    head = shared.output_activation
-    if head not in ("linear", "sigmoid"):
-        raise ValueError(f"a sweep's output_activation must be None or 'sigmoid', got {output_activation!r}")
-    full = []
-    for c in configs:
-        unknown = set(c) - set(PER_CONFIG)
-        if unknown:
-            raise ValueError(f"unknown setting(s) {sorted(unknown)} in a sweep configuration; "
-                             f"allowed: {', '.join(PER_CONFIG)}")
-        full.append(shared.replace(**c))
-
-    widths = (1,) + shared.hidden + (1,)
-    shapes = list(zip(widths[:-1], widths[1:]))
+    full = _configs(configs, shared)
     data = [prepare_data(c) for c in full]
     for d in data:
-        check_loss(loss, d.ys, head)
+        check_loss(loss, d.ys, shared.output_activation)
+    widths = (1,) + shared.hidden + (1,)
+    shapes = list(zip(widths[:-1], widths[1:]))
     kernels = [_initial(shapes, c.init, c.seed) for c in full]
     weights = []
     for i, (_, fan_out) in enumerate(shapes):
@@ -175,17 +163,39 @@ def sweep(configs: list[dict], hidden=(20, 20, 20), activation: str = "elu", ste
     y = tf.constant(np.stack([d.ys for d in data])[:, :, None], tf.float32)
     lr = tf.constant([c.lr for c in full], tf.float32)
     decay = tf.constant([c.lr_decay for c in full], tf.float32)
-
-    key = (len(shapes), shared.activation, head, shared.loss)
-    if key not in _LOOPS:
-        _LOOPS[key] = _compile(len(shapes), keras.activations.get(shared.activation),
-                               keras.activations.sigmoid if head == "sigmoid" else None, shared.loss)
     t0 = time.perf_counter()
-    trained, losses, diverged_at = _LOOPS[key](weights, x, y, tf.constant(shared.steps), lr, decay)
+    trained, losses, diverged_at = _loop(len(shapes), shared)(weights, x, y, tf.constant(shared.steps), lr, decay)
     seconds = time.perf_counter() - t0
     trained = [w.numpy() for w in trained]
-    diverged_at, losses = diverged_at.numpy(), losses.numpy()
+    rows = _rows(full, data, shared, trained, losses.numpy(), diverged_at.numpy(), diagnose_each)
+    return SweepResult(rows, shared.steps, seconds)
 
+
+def _configs(configs, shared: Config) -> list[Config]:
+    """Each configuration's `Config`: the shared settings with its own (only `PER_CONFIG` ones may differ)."""
+    if not isinstance(configs, (list, tuple)) or not configs:
+        raise ValueError("configs must be a non-empty list of settings (see grid_configs)")
+    if shared.output_activation not in ("linear", "sigmoid"):
+        raise ValueError(f"a sweep's output_activation must be None or 'sigmoid', got {shared.output_activation!r}")
+    for c in configs:
+        unknown = set(c) - set(PER_CONFIG)
+        if unknown:
+            raise ValueError(f"unknown setting(s) {sorted(unknown)} in a sweep configuration; "
+                             f"allowed: {', '.join(PER_CONFIG)}")
+    return [shared.replace(**c) for c in configs]
+
+
+def _loop(n_layers: int, shared: Config):
+    """The compiled loop of this depth, activation, head and loss (one per combination)."""
+    key = (n_layers, shared.activation, shared.output_activation, shared.loss)
+    if key not in _LOOPS:
+        head = keras.activations.sigmoid if shared.output_activation == "sigmoid" else None
+        _LOOPS[key] = _compile(n_layers, keras.activations.get(shared.activation), head, shared.loss)
+    return _LOOPS[key]
+
+
+def _rows(full, data, shared, trained, losses, diverged_at, diagnose_each) -> list[dict]:
+    """One row per configuration, scored (and diagnosed) in a pooled model of the architecture."""
     rows = []
     with POOL.borrow(shared) as model:  # a body to score each row's weights in
         for k, (c, d) in enumerate(zip(full, data)):
@@ -201,4 +211,4 @@ def sweep(configs: list[dict], hidden=(20, 20, 20), activation: str = "elu", ste
                 if diagnose_each:
                     row["diagnosis"] = diagnose(model, d.xs, d.ys, loss=shared.loss)
             rows.append(row)
-    return SweepResult(rows, shared.steps, seconds)
+    return rows

@@ -167,3 +167,17 @@ def test_fixes_for_keeps_only_the_settings_asked_for():
     finding = au.findings.Finding("collapse", "m", (au.findings.Fix("lr", "a"), au.findings.Fix("y_scale", "b")))
     assert [f.text for f in finding.fixes_for({"y_scale", "steps"})] == ["b"]
     assert finding.fix == "a; or b" and au.findings.Finding("vanishing_gradients", "m").fix == "see the other findings"
+
+
+def test_overshoot_refuses_an_empty_range():
+    with pytest.raises(ValueError, match="lo < hi"):
+        au.overshoot([0.5, 1.5], 1.0, 1.0)
+
+
+def test_gradient_norms_follow_the_training_loss():
+    """The vanishing-gradients rule reads the gradient of the loss the model is trained with."""
+    x = np.linspace(-1, 1, 64)
+    model = au.build_mlp(hidden=(8,), init="glorot_uniform", seed=0)
+    mse, mae = au.gradient_norms(model, x, 3 * x, "mse"), au.gradient_norms(model, x, 3 * x, "mae")
+    assert len(mse) == len(mae) == 2 and all(a != b for a, b in zip(mse, mae))
+    assert au.gradient_norms(model, x, 3 * x) == mse  # mse by default
