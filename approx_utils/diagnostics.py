@@ -8,6 +8,7 @@ from __future__ import annotations
 import numpy as np
 
 from ._checks import as_1d_array, check_model, check_pair
+from .config import Config
 from .findings import (
     Diagnosis,
     Finding,
@@ -127,7 +128,7 @@ def _overshoot(m: Measured) -> list:
 
 @rule("underfit")
 def _underfit(m: Measured) -> list:  # asked only when no other rule found anything
-    if m.r2 >= UNDERFIT_R2:
+    if not m.r2 < UNDERFIT_R2:  # NaN (constant targets) is no underfit either
         return []
     return [Finding("underfit", f"the fit is poor (R² = {m.r2:.2f} on the points examined) and none of the failure "
                     "modes above is measured", tuple(underfit_fixes(m)), {"r2": m.r2, **m.trend})]
@@ -137,7 +138,14 @@ KINDS = tuple(RULES)
 
 
 def _setting(setup, name: str, default=None):
-    return default if setup is None else getattr(setup, name, default)
+    """A setting of `setup`: a `Config` or a dict of settings (None: not known)."""
+    if setup is None:
+        return default
+    if isinstance(setup, dict):
+        return setup.get(name, default)
+    if isinstance(setup, Config):
+        return getattr(setup, name)
+    raise TypeError(f"setup must be a Config or a dict of settings, got {type(setup).__name__}")
 
 
 def measure(model, x, y, run=None, x_beyond=None, loss=None, setup=None) -> Measured:
@@ -152,27 +160,34 @@ def measure(model, x, y, run=None, x_beyond=None, loss=None, setup=None) -> Meas
     if (run is not None and run.diverged) or not finite:
         m.diverged, m.diverged_at = True, run.diverged_at if run is not None else None
         return m
-    states = layer_states(model, x)
-    hidden, out = states[:-1], states[-1]
-    m.activation, m.depth = hidden[0].activation if hidden else "linear", len(hidden)
+    _measure_layers(m, layer_states(model, x))
     post_clip = _setting(setup, "post_clip")
-    pred = predict(model, x)
-    pred = pred if post_clip is None else np.clip(pred, *post_clip)
+    pred = _clipped(predict(model, x), post_clip)
     y_std = float(np.std(y))
     m.r2 = r2(y, pred) if y_std > 0 else float("nan")
     m.spread_ratio = float(np.std(pred)) / y_std if y_std > 0 else float("inf")
-    m.saturated = {s.index + 1: s.saturated_fraction for s in hidden if s.activation not in RELU_FAMILY + ("linear",)}
-    m.head_activation, m.head_saturated = out.activation, out.saturated_fraction
-    m.median_abs_logit = float(np.median(np.abs(out.pre)))
-    m.dead = {s.index + 1: s.dead_fraction for s in hidden if s.activation in RELU_FAMILY}
     m.gradient_norms = gradient_norms(model, x, y, loss)
     m.loss_scale = float(np.sqrt(np.mean((y - pred) ** 2)))
     if m.y_hi > m.y_lo:
         m.inside = overshoot(pred, m.y_lo, m.y_hi)
         if x_beyond is not None:
             far = predict(model, as_1d_array(x_beyond, "x_beyond"))
-            m.beyond = overshoot(far if post_clip is None else np.clip(far, *post_clip), m.y_lo, m.y_hi)
+            m.beyond = overshoot(_clipped(far, post_clip), m.y_lo, m.y_hi)
     return m
+
+
+def _clipped(pred, post_clip):
+    return pred if post_clip is None else np.clip(pred, *post_clip)
+
+
+def _measure_layers(m: Measured, states) -> None:
+    """The hidden layers' flat and dead shares and the output unit's state, into `m`."""
+    hidden, out = states[:-1], states[-1]
+    m.activation, m.depth = hidden[0].activation if hidden else "linear", len(hidden)
+    m.saturated = {s.index + 1: s.saturated_fraction for s in hidden if s.activation not in RELU_FAMILY + ("linear",)}
+    m.dead = {s.index + 1: s.dead_fraction for s in hidden if s.activation in RELU_FAMILY}
+    m.head_activation, m.head_saturated = out.activation, out.saturated_fraction
+    m.median_abs_logit = float(np.median(np.abs(out.pre)))
 
 
 def diagnose(model, x, y, run=None, x_beyond=None, loss=None, setup=None) -> Diagnosis:
@@ -184,8 +199,8 @@ def diagnose(model, x, y, run=None, x_beyond=None, loss=None, setup=None) -> Dia
         run: the training `Run`, to report divergence and read how the loss moved.
         x_beyond: inputs outside the training domain, to measure overshoot where the net extrapolates.
         loss: what it was trained with, if not run's (default 'mse'), for the gradients and the advice.
-        setup: the `Config` it was built and trained with, so that no fix recommends what is already
-            in place; predictions are judged after its `post_clip`.
+        setup: the `Config` (or dict of settings) it was built and trained with, so that no fix
+            recommends what is already in place; predictions are judged after its `post_clip`.
     Returns a `Diagnosis` (empty when all is well); each finding's fixes fit this network.
     """
     m = measure(model, x, y, run, x_beyond, loss, setup)

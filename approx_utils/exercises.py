@@ -177,7 +177,10 @@ def check_both_targets(**changes) -> Outcome:
     if isinstance(config, Outcome):
         return config
     base = {k: getattr(config, k) for k in ("init", "lr", "lr_decay", "x_scale")}
-    res = sweep([{**base, "target": t, "seed": s} for t in ("parabola", "indicator") for s in SEEDS], steps=2000)
+    try:
+        res = sweep([{**base, "target": t, "seed": s} for t in ("parabola", "indicator") for s in SEEDS], steps=2000)
+    except CANNOT_RUN as err:
+        return Outcome(False, f"that setting does not run: {err}")
     medians = {t: float(np.median([r["r2"] for r in res if r["target"] == t])) for t in ("parabola", "indicator")}
     text = ", ".join(f"{t} median R² = {v:.2f}" for t, v in medians.items())
     if min(medians.values()) >= 0.9:

@@ -13,8 +13,9 @@ import numpy as np
 from ._checks import check_int, check_positive
 from .config import Config, make_config
 from .data import predict_original, prepare_data
-from .diagnostics import Diagnosis, diagnose, overshoot, r2
+from .diagnostics import Diagnosis, diagnose
 from .losses import check_loss
+from .measures import overshoot, r2
 from .models import build_mlp
 from .pool import POOL
 from .scaling import Scaler
@@ -119,15 +120,20 @@ def iterate_experiment(config=None, every=None, **settings):
     """`run_experiment` of a `Config` (or a dict of settings, or keyword settings on top of either),
     yielding the scored Experiment after every `every` steps (all at once if None).
 
-    The chunks train exactly as one run does (same weights at the end), so live training shows the
-    real run. A diverged chunk is the last one. The model is the run's own until the last chunk is
-    yielded: another run meanwhile, of any architecture, trains a model of its own.
+    The settings are checked when it is called (a bad one raises a ValueError/TypeError then, before
+    any training); the chunks train exactly as one run does (same weights at the end), so live training
+    shows the real run. A diverged chunk is the last one. The model is the run's own until the last
+    chunk is yielded: another run meanwhile, of any architecture, trains a model of its own.
     """
     config = make_config(config, **settings)
     every = config.steps if every is None else check_int(every, "every", minimum=1)
     data = prepare_data(config)
+    return _chunks(config, every, data, check_loss(config.loss, data.ys, config.output_activation))
+
+
+def _chunks(config: Config, every: int, data, loss: str):
+    """`iterate_experiment`'s generator: train `every` steps at a time, score and diagnose each chunk."""
     target, x_scaler, y_scaler, xs, ys = data.target, data.x_scaler, data.y_scaler, data.xs, data.ys
-    loss = check_loss(config.loss, ys, config.output_activation)
     x_grid = target.grid(config.n_grid)
     y_grid = target(x_grid)
     outside = None

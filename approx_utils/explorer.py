@@ -132,6 +132,9 @@ class Explorer:
                         break
                 self._pending = False
                 self.update()
+        except Exception as err:  # in a kernel task a bug would only reach the log: say so in the panel too
+            self._say_error(err, self.values, bug=True)
+            raise
         finally:
             self._task = None
 
@@ -145,21 +148,25 @@ class Explorer:
         if self._frames.fetch(frame):
             self.result, self.image.value, self.message.value = self._frames[frame]
             return
-        try:
-            config = make_config(self._config(values))
-            if not self._cache.fetch(config):
-                *_, exp = iterate_experiment(config)
-                self.runs += 1
-                self._cache.keep(config, exp)
+        settings = self._config(values)
+        try:  # the settings are checked here, before any training: only that may be "cannot run"
+            config = make_config(settings)
+            runs = None if self._cache.fetch(config) else iterate_experiment(config)
         except CANNOT_RUN as err:  # a setting the package rejects: say so in the panel, never a traceback
             self._say_error(err, values)
             return
+        if runs is not None:
+            *_, exp = runs
+            self.runs += 1
+            self._cache.keep(config, exp)
         self._show(self._cache[config], values)
         self._frames.keep(frame, (self.result, self.image.value, self.message.value))
 
-    def _say_error(self, err: Exception, values: dict) -> None:
+    def _say_error(self, err: Exception, values: dict, bug: bool = False) -> None:
+        what = (f"a bug in approx_utils, not your setting ({type(err).__name__}; the kernel's log has the "
+                "traceback)" if bug else "could not run this setting")
         self.message.value = setting_html(self.controls, values) + \
-            f"<span style='color:{COLORS['diverged']}'>could not run this setting: {html.escape(str(err))}</span>"
+            f"<span style='color:{COLORS['diverged']}'>{what}: {html.escape(str(err))}</span>"
 
     def _show(self, exp, values) -> None:
         with mpl.rc_context(self._rc):
@@ -193,6 +200,9 @@ class Explorer:
                 await asyncio.sleep(SETTLE_S)  # lets a Stop click or a slider move land
                 if self._stop:
                     break
+        except Exception as err:
+            self._say_error(err, self.values, bug=True)
+            raise
         finally:
             self._task = None
             if self._pending:  # a slider moved during the live run: show its setting
@@ -203,16 +213,15 @@ class Explorer:
         values = self.values
         self.play_button.description = "■ Stop"
         try:
+            settings = self._config(values)
             try:
-                runs = iterate_experiment(make_config(self._config(values)), every=self._live_every)
-                exp = next(runs)
+                runs = iterate_experiment(make_config(settings), every=self._live_every)
             except CANNOT_RUN as err:
                 self._say_error(err, values)
                 return
-            while exp is not None:
+            for exp in runs:
                 self._show(exp, values)
                 yield exp
-                exp = next(runs, None)
         finally:
             self.play_button.description = "▶ Train live"
 

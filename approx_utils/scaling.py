@@ -44,11 +44,15 @@ class Scaler:
     def _fit(self, values: np.ndarray) -> None:
         pass
 
-    def __eq__(self, other):  # a spec: equal settings (not fitted state), so a Config can hold it as a key
-        return type(self) is type(other) and repr(self) == repr(other)
+    def _params(self) -> tuple:
+        """The settings it was made with (not the fitted state, whose names end in `_`)."""
+        return tuple(sorted((k, v) for k, v in vars(self).items() if not k.endswith("_")))
+
+    def __eq__(self, other):  # a spec: equal settings, so a Config can hold it as a key
+        return type(self) is type(other) and self._params() == other._params()
 
     def __hash__(self):
-        return hash((type(self).__name__, repr(self)))
+        return hash((type(self), self._params()))
 
 
 class Identity(Scaler):

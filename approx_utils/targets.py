@@ -28,6 +28,9 @@ class Target:
     domain: tuple[float, float]
     formula: str
 
+    def __post_init__(self):  # a hashable (lo, hi) of floats, so a Config holding the target can be a cache key
+        object.__setattr__(self, "domain", tuple(float(v) for v in self.domain))
+
     def __call__(self, x) -> np.ndarray:
         x = as_1d_array(x, "x")
         return np.asarray(self.fn(x), dtype=np.float64)

@@ -119,7 +119,8 @@ class Trainer:
     @classmethod
     def for_model(cls, model: keras.Model, optimizer: str = "adam", xla: bool = True) -> Trainer:
         """The model's trainer for `optimizer` (made on first use, then kept for the TRAINERS_KEPT most
-        recently trained models: nothing is stored on the Keras model)."""
+        recently trained models: nothing is stored on the Keras model). To continue a run with
+        `Trainer.run`, hold on to the trainer: a model evicted meanwhile gets a fresh optimizer."""
         key = (id(check_model(model)), optimizer, bool(xla))
         entry = _TRAINERS.pop(key, None)
         if entry is None or entry[0] is not model:
@@ -266,7 +267,7 @@ class Trainer:
             except (tf.errors.InvalidArgumentError, tf.errors.UnimplementedError, tf.errors.InternalError) as err:
                 if not xla:
                     raise
-                self.xla_error = str(err).strip().splitlines()[0]
+                self.xla_error = (str(err).strip().splitlines() or [type(err).__name__])[0]
                 continue
             begin += chunk
             if parts[-1].size < chunk:  # a non-finite loss ended it

@@ -77,3 +77,26 @@ def test_an_experiment_carries_its_config():
     assert isinstance(exp.config, au.Config) and exp.config.hidden == (4,) and exp.config.steps == 20
     again = au.run_experiment(**exp.config.as_dict())
     assert again.r2 == exp.r2
+
+
+def test_settings_that_differ_only_past_the_printed_digits_are_different_keys():
+    assert au.Config(y_scale=au.MinMax(0.01000001, 0.99)) != au.Config(y_scale=au.MinMax(0.01, 0.99))
+    assert au.Config(x_scale=au.scaling.Divide(100.00001)) != au.Config(x_scale=au.scaling.Divide(100))
+    fitted = au.MinMax(0.01, 0.99).fit([0.0, 5.0])
+    assert fitted == au.MinMax(0.01, 0.99)  # a spec compares by its settings, not its fitted state
+
+
+def test_a_target_of_ones_own_is_a_hashable_setting():
+    import numpy as np
+    cubic = au.Target("cubic", lambda x: (x / 50 - 1) ** 3, [0, 100], "(x/50 - 1)^3")
+    assert cubic.domain == (0.0, 100.0)
+    config = au.Config(target=cubic, x_scale="standardize")
+    assert hash(config) == hash(au.Config(target=cubic, x_scale="standardize"))
+    assert np.isfinite(au.run_experiment(target=cubic, x_scale="standardize", steps=10, n_train=16).r2)
+
+
+def test_an_init_keras_cannot_build_here_is_refused_up_front():
+    for name in ("constant", "stft", "orthogonal"):
+        with pytest.raises(ValueError, match="unknown init"):
+            au.Config(init=name)
+    assert not au.exercises.check_parabola_rescue(init="constant")

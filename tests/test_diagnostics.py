@@ -181,3 +181,14 @@ def test_gradient_norms_follow_the_training_loss():
     mse, mae = au.gradient_norms(model, x, 3 * x, "mse"), au.gradient_norms(model, x, 3 * x, "mae")
     assert len(mse) == len(mae) == 2 and all(a != b for a, b in zip(mse, mae))
     assert au.gradient_norms(model, x, 3 * x) == mse  # mse by default
+
+
+def test_constant_targets_are_no_underfit_and_setup_may_be_a_dict():
+    x = np.linspace(-1, 1, 50)
+    model = au.build_mlp(hidden=(4,), init="glorot_uniform", seed=0)
+    assert "underfit" not in au.diagnose(model, x, np.ones(50)).kinds
+    as_dict = au.diagnose(model, x, 3 * x, setup={"init": 2.0, "post_clip": (0, 1)})
+    as_config = au.diagnose(model, x, 3 * x, setup=au.Config(init=2.0, post_clip=(0, 1)))
+    assert as_dict.kinds == as_config.kinds
+    with pytest.raises(TypeError, match="setup must be a Config or a dict"):
+        au.diagnose(model, x, 3 * x, setup=[("init", 2.0)])

@@ -313,3 +313,23 @@ def test_a_setting_shown_before_is_shown_again_without_drawing(lab):
     finally:
         del lab.figure.savefig
     assert draws == [] and (lab.image.value, lab.message.value, lab.result) == first
+
+
+def test_a_bug_in_an_explorer_is_raised_not_shown_as_a_bad_setting():
+    """Only the package's checks of a setting become "could not run this setting"; a bug stays a bug."""
+    import ipywidgets as w
+
+    from approx_utils.explorer import Explorer
+
+    controls = {"lr": w.FloatSlider(value=1e-2, min=1e-3, max=1e-1, description="learning rate")}
+
+    def config(v):
+        return dict(target="sine", x_scale="standardize", hidden=(4,), steps=10, n_train=16, lr=v["lr"])
+
+    def broken(axes, exp, values):
+        raise ValueError("a bug in a draw function")
+
+    with pytest.raises(ValueError, match="a bug in a draw function"):
+        Explorer(controls, config, broken, knobs={})
+    lab = Explorer(controls, lambda v: {**config(v), "lr": -v["lr"]}, lambda axes, exp, values: None, knobs={})
+    assert "could not run this setting" in lab.message.value and "lr must be" in lab.message.value
