@@ -45,9 +45,15 @@ def check_int(value, name: str, minimum: int | None = None) -> int:
     return int(value)
 
 
+INT32_MAX = 2**31 - 1  # the compiled loops count steps and seeds in int32
+
+
 def check_seed(seed) -> int:
-    """A non-negative integer seed."""
-    return check_int(seed, "seed", minimum=0)
+    """A non-negative integer seed that the compiled loops can represent (< 2**31)."""
+    seed = check_int(seed, "seed", minimum=0)
+    if seed > INT32_MAX:
+        raise ValueError(f"seed must be < 2**31 (the training loop counts in int32), got {seed}")
+    return seed
 
 
 def check_positive(value, name: str, allow_zero: bool = False) -> float:

@@ -29,6 +29,7 @@ CANNOT_RUN = (ValueError, TypeError)  # what the checks raise for a setting that
 OPTIMIZERS = ("adam", "sgd", "rmsprop", "adamw", "nadam")
 # The sweep's smaller budget (claims tables, phase maps): what `sweep` trains when not told otherwise.
 SWEEP_BUDGET = dict(steps=1000, n_train=256, n_grid=401)
+MAX_STEPS = 10**6  # ~2.5 min at 0.15 ms/step (1000 points, 3x20 ELU: bench_training); loops count in int32
 
 
 def _target(v, name):
@@ -63,6 +64,12 @@ def _lr_decay(v, name):
     return v
 
 
+def _at_most(v, name, limit):
+    if v > limit:
+        raise ValueError(f"{name} must be at most {limit:,}, got {v:,}")
+    return v
+
+
 def _optional(check):
     return lambda v, name: None if v is None else check(v, name)
 
@@ -86,7 +93,7 @@ class Config:
     init: object = setting(0.05, lambda v, n: check_init(v), "std of a normal init (float > 0) or a Keras initializer name")
     activation: str = setting("elu", lambda v, n: check_choice(v, n, ACTIVATIONS), "hidden units' activation")
     hidden: tuple = setting((20, 20, 20), _hidden, "widths of the hidden layers")
-    steps: int = setting(2000, lambda v, n: check_int(v, n, minimum=1), "optimizer steps")
+    steps: int = setting(2000, lambda v, n: _at_most(check_int(v, n, minimum=1), n, MAX_STEPS), "optimizer steps")
     lr: float = setting(1e-3, check_positive, "learning rate")
     batch_size: int | None = setting(None, _optional(lambda v, n: check_int(v, n, minimum=1)),
                                      "rows a step (None: full batch)")

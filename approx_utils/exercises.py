@@ -149,16 +149,16 @@ MYSTERIES = {1: "dead ReLUs: learning rate 0.3", 2: "init too small: 6 layers, s
 
 def mystery(k: int):
     """02, exercise 2: a collapsed run whose cause is hidden; read its diagnosis and name the cause."""
-    if k not in MYSTERIES:
+    if k not in list(MYSTERIES):  # a list, not the dict: an unhashable try is answered, not raised
         raise ValueError(f"k must be one of {sorted(MYSTERIES)}, got {k!r}")
     return run_experiment(**collapse_case(MYSTERIES[k]), seed=0)
 
 
 def check_cause(k: int, cause: str) -> Outcome:
     """Is `cause` (a key of COLLAPSE_CAUSES) what made mystery k collapse?"""
-    if k not in MYSTERIES:
+    if k not in list(MYSTERIES):  # a list, not the dict: an unhashable try is answered, not raised
         return Outcome(False, f"there is no mystery {k!r}; they are {sorted(MYSTERIES)}.")
-    if cause not in COLLAPSE_CAUSES:
+    if cause not in list(COLLAPSE_CAUSES):
         return Outcome(False, "name one of the causes: " + "; ".join(map(repr, COLLAPSE_CAUSES)))
     if cause == MYSTERIES[k]:
         return Outcome(True, f"yes: mystery {k} is '{cause}'.")
@@ -245,14 +245,14 @@ CHALLENGE_KNOBS = {"x_scale", "y_scale", "activation", "init", "lr", "lr_decay",
 
 def challenge(k: int):
     """The broken network of challenge k, trained (seed 0): look at its fit and its diagnosis."""
-    if k not in CHALLENGES:
+    if k not in list(CHALLENGES):
         raise ValueError(f"k must be one of {sorted(CHALLENGES)}, got {k!r}")
     return run_experiment(**CHALLENGES[k], seed=0)
 
 
 def check_challenge(k: int, **changes) -> Outcome:
     """Fix challenge k with at most three changes: median R² >= 0.95 over three seeds, same step budget."""
-    if k not in CHALLENGES:
+    if k not in list(CHALLENGES):
         return Outcome(False, f"there is no challenge {k!r}; they are {sorted(CHALLENGES)}.")
     return _fit_goal(_attempt(CHALLENGES[k], changes, CHALLENGE_KNOBS, max_changes=3), CHALLENGE_KNOBS,
                      done=f"challenge {k} fixed: ")

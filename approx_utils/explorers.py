@@ -3,7 +3,9 @@ from __future__ import annotations
 
 import numpy as np
 
+from ._checks import check_choice
 from .cases import COLLAPSE_CAUSES, COLLAPSE_FIXES, collapse_case
+from .config import Config
 from .controls import dropdown, float_slider, int_slider, log_slider, toggle
 from .explorer import Explorer
 from .measures import layer_states, overshoot
@@ -11,6 +13,14 @@ from .plotting import COLORS, LAYER_COLORS, plot_fit, plot_loss
 from .style import line_width
 
 LEGEND_LOC = "upper left"  # a fixed legend: "best" searches for room on every redraw (~25 ms)
+TARGET_CHOICES = ["relu_shift", "indicator", "parabola", "sine", "step", "abs"]
+
+
+def _checked(target=None, **settings) -> None:
+    """An explorer's own arguments, checked as `Config` checks them (and a target among its dropdown's)."""
+    if target is not None:
+        check_choice(target, "target", TARGET_CHOICES)
+    Config(**settings)
 
 
 def _draw_fit_and_loss(axes, exp, values) -> None:
@@ -25,8 +35,9 @@ def scaling_explorer(target: str = "parabola", n_train: int = 128) -> Explorer:
     `n_train` training points and 1000 full-batch steps, small so that a move answers quickly. The seed
     slider shows whether a rescue holds for other seeds or was a lucky one.
     """
+    _checked(target, n_train=n_train)
     controls = {
-        "target": dropdown("target", ["relu_shift", "indicator", "parabola", "sine", "step", "abs"], target),
+        "target": dropdown("target", TARGET_CHOICES, target),
         "scale_x": toggle("x / 100", True),
         "y_scale": dropdown("y scaling", [("raw", "raw"), ("to [0, 1]", "minmax"), ("standardize", "standardize")],
                             "raw"),
@@ -49,6 +60,7 @@ def scaling_explorer(target: str = "parabola", n_train: int = 128) -> Explorer:
 
 def saturation_explorer(target: str = "sine", steps: int = 500, n_train: int = 256) -> Explorer:
     """Input scale x activation x init: where the pre-activations land, how much of each layer is flat, the fit."""
+    _checked(target, steps=steps, n_train=n_train)
     controls = {
         "input_scale": log_slider("inputs in [0, s], s", 1000.0, 1.0, 1000.0),
         "activation": dropdown("activation", ["sigmoid", "tanh", "elu", "relu"], "sigmoid"),
@@ -84,6 +96,7 @@ HEAD_CHOICES = {"linear": dict(output_activation=None), "sigmoid": dict(output_a
 
 def overshoot_explorer(steps: int = 1000, n_train: int = 256) -> Explorer:
     """Output head x target x how far beyond the domain to look: fits on [0, 1]-normalized data and the [0, 1] band."""
+    _checked(steps=steps, n_train=n_train)
     controls = {
         "head": dropdown("output head", list(HEAD_CHOICES), "linear"),
         "target": dropdown("target", ["indicator", "step", "sine", "relu_shift", "abs", "parabola"], "indicator"),
@@ -123,9 +136,10 @@ def overshoot_explorer(steps: int = 1000, n_train: int = 256) -> Explorer:
 
 def workbench(n_train: int = 256) -> Explorer:
     """Every knob at once: data, scaling, architecture, init, optimizer, budget, seed."""
+    _checked(n_train=n_train)
     scales = [("raw", "raw"), ("÷ 100", 100), ("min-max", "minmax"), ("standardize", "standardize")]
     controls = {
-        "target": dropdown("target", ["relu_shift", "indicator", "parabola", "sine", "step", "abs"], "parabola"),
+        "target": dropdown("target", TARGET_CHOICES, "parabola"),
         "x_scale": dropdown("x scaling", scales, 100),
         "y_scale": dropdown("y scaling", [scales[0], scales[2], scales[3]], "raw"),
         "activation": dropdown("activation", ["elu", "relu", "leaky_relu", "tanh", "sigmoid", "selu"], "elu"),
@@ -162,6 +176,7 @@ def workbench(n_train: int = 256) -> Explorer:
 
 def collapse_explorer(n_train: int = 256) -> Explorer:
     """Pick a cause of a constant output, then a fix: the fit, the loss and what `diagnose` names."""
+    _checked(n_train=n_train)
     controls = {
         "cause": dropdown("cause", list(COLLAPSE_CAUSES), "target scale: parabola's raw y"),
         "fix": dropdown("fix", list(COLLAPSE_FIXES), "no fix"),

@@ -118,16 +118,27 @@ class SeedTable(list):
         p.text(str(self))
 
 
+def _check_rows(rows) -> None:
+    if not isinstance(rows, dict) or not rows:
+        raise TypeError(f"rows must be a non-empty dict: label -> dict of settings, got {type(rows).__name__}")
+    for label, settings in rows.items():
+        if not isinstance(settings, dict):
+            raise TypeError(f"row {label!r} must be a dict of settings, got {type(settings).__name__}")
+
+
+def _check_seeds(seeds) -> tuple:
+    if not isinstance(seeds, (list, tuple, range)) or len(seeds) < 1:
+        raise TypeError(f"seeds must be a non-empty list of seeds, e.g. (0, 1, 2); got {seeds!r}")
+    return tuple(check_seed(s) for s in seeds)
+
+
 def over_seeds(rows: dict, seeds=(0, 1, 2), **common) -> SeedTable:
     """Run every configuration (label -> run_experiment kwargs, on top of `common`) for each seed.
 
     >>> print(over_seeds({"x/100": dict(x_scale=100), "raw x": {}}, target="relu_shift", steps=2000))  # doctest: +SKIP
     """
-    if not rows:
-        raise ValueError("rows must name at least one configuration")
-    seeds = tuple(check_seed(s) for s in seeds)
-    if len(seeds) < 1:
-        raise ValueError("seeds must hold at least one seed")
+    _check_rows(rows)
+    seeds = _check_seeds(seeds)
     table = []
     for label, kwargs in rows.items():
         config = {**common, **kwargs}
@@ -151,6 +162,8 @@ class Claim:
     expect: str = "fits"
 
     def __post_init__(self):
+        if isinstance(self.rows, str) or not isinstance(self.rows, (list, tuple)) or not self.rows:
+            raise TypeError(f"rows must be a list of row labels, e.g. ['raw x'], got {self.rows!r}")
         if self.expect not in EXPECTS:
             raise ValueError(f"expect must be one of {', '.join(EXPECTS)}, got {self.expect!r}")
         if self.expect in ("worse", "leaves_more") and len(self.rows) != 2:
@@ -288,7 +301,8 @@ def claims_ledger(claims, rows: dict, conditions: dict | None = None, budgets=(1
         conditions = {f"{b} steps": {"steps": b} for b in budgets}
     if not conditions:
         raise ValueError("conditions must name at least one condition")
-    seeds = tuple(check_seed(s) for s in seeds)
+    seeds = _check_seeds(seeds)
+    _check_rows(rows)
     needs_runs = any(c.expect in RANGE_EXPECTS for c in claims)
     tables = {}
     for label, condition in conditions.items():

@@ -21,9 +21,14 @@ OVERSHOOT_TOL = 0.02     # a prediction beyond the target's range by more than 2
 
 def r2(y_true, y_pred) -> float:
     """R² = 1 - MSE / Var(y): 0 is the best constant, 1 is perfect; -inf if predictions are not finite."""
-    y_true, y_pred = np.asarray(y_true, np.float64).ravel(), np.asarray(y_pred, np.float64).ravel()
-    if y_true.shape != y_pred.shape or y_true.size == 0:
-        raise ValueError(f"y_true and y_pred must be non-empty and of one length, got {y_true.size} and {y_pred.size}")
+    y_true = as_1d_array(y_true, "y_true")
+    if y_pred is None or isinstance(y_pred, (str, bytes)):
+        raise TypeError(f"y_pred must be an array of numbers, got {type(y_pred).__name__}")
+    y_pred = np.asarray(y_pred, np.float64)
+    y_pred = y_pred[:, 0] if y_pred.ndim == 2 and y_pred.shape[1] == 1 else y_pred
+    if y_pred.shape != y_true.shape:
+        raise ValueError(f"y_true and y_pred must be 1-D (or columns) of one length, got shapes {y_true.shape} "
+                         f"and {y_pred.shape}")
     if not np.all(np.isfinite(y_pred)):
         return float("-inf")
     var = np.var(y_true)
@@ -129,6 +134,8 @@ def overshoot(pred, lo: float, hi: float, tol: float = OVERSHOOT_TOL) -> dict:
     """Share of predictions outside [lo, hi] by more than tol*(hi-lo), and the largest excess in units of (hi-lo)."""
     if not hi > lo:
         raise ValueError(f"overshoot needs a range with lo < hi, got lo={lo!r}, hi={hi!r}")
+    if not tol >= 0:
+        raise ValueError(f"tol must be >= 0 (a share of the range), got {tol!r}")
     pred = np.asarray(pred, np.float64).ravel()
     width = hi - lo
     excess = np.maximum(lo - pred, pred - hi) / width

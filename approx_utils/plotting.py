@@ -9,7 +9,8 @@ from __future__ import annotations
 import matplotlib.pyplot as plt
 import numpy as np
 
-from .diagnostics import layer_states
+from ._checks import check_int, check_positive
+from .measures import layer_states
 from .style import PALETTE, line_width, marker_area
 
 COLORS = {"target": PALETTE["black"], "prediction": PALETTE["orange"], "data": PALETTE["blue"],
@@ -33,6 +34,10 @@ def plot_fit(exp, ax=None, beyond: float = 0.0, title: str | None = None, max_po
     beyond: also draw this far outside the domain (a fraction of its width), shaded, to show extrapolation.
     legend_loc: a fixed place ("upper left") redraws faster than "best", which searches for room.
     """
+    if not hasattr(exp, "target") or not hasattr(exp, "y_grid_pred"):
+        raise TypeError(f"exp must be an Experiment (what run_experiment returns), got {type(exp).__name__}")
+    beyond = check_positive(beyond, "beyond", allow_zero=True)
+    max_points = check_int(max_points, "max_points", minimum=1)
     ax = _axes(ax)
     target = exp.target
     x = target.grid(exp.x_grid.size, beyond) if beyond > 0 else exp.x_grid

@@ -10,7 +10,7 @@ import numbers
 
 import numpy as np
 
-from ._checks import as_1d_array, check_positive
+from ._checks import as_1d_array, check_positive, check_range
 
 SCALER_NAMES = ("identity", "minmax", "standardize")
 
@@ -91,9 +91,7 @@ class MinMax(Scaler):
     """Maps the fitted [min, max] onto [lo, hi]."""
 
     def __init__(self, lo: float = 0.0, hi: float = 1.0):
-        if not (np.isfinite(lo) and np.isfinite(hi)) or hi <= lo:
-            raise ValueError(f"MinMax needs finite lo < hi, got lo={lo!r}, hi={hi!r}")
-        self.lo, self.hi = float(lo), float(hi)
+        self.lo, self.hi = check_range((lo, hi), "MinMax's (lo, hi)")
 
     def _fit(self, v):
         self.min_, self.max_ = float(v.min()), float(v.max())

@@ -69,6 +69,9 @@ def grid_configs(**axes) -> list[dict]:
     for key, values in axes.items():
         if key not in PER_CONFIG:
             raise ValueError(f"unknown sweep axis {key!r}; choose among {', '.join(PER_CONFIG)}")
+        if not isinstance(values, (list, tuple)) or not values:
+            raise TypeError(f"grid_configs({key}=...) takes a non-empty list of values, e.g. {key}=[...]; "
+                            f"got {values!r}")
         configs = [{**c, key: v} for c in configs for v in values]
     return configs
 
