@@ -5,6 +5,8 @@ import numbers
 
 import numpy as np
 
+FLOAT32_MAX = float(np.finfo(np.float32).max)
+
 
 def as_1d_array(values, name: str) -> np.ndarray:
     """`values` as a finite, non-empty 1-D float64 array; an (n, 1) column is accepted and flattened."""
@@ -25,6 +27,9 @@ def as_1d_array(values, name: str) -> np.ndarray:
     if not np.all(np.isfinite(arr)):
         bad = int(np.sum(~np.isfinite(arr)))
         raise ValueError(f"{name} holds {bad} NaN or infinite value(s); only finite numbers are allowed")
+    if np.max(np.abs(arr)) > FLOAT32_MAX:  # finite here, infinite once the network reads it as float32
+        raise ValueError(f"{name} reaches {np.max(np.abs(arr)):.3g}, beyond float32's range ({FLOAT32_MAX:.3g}) "
+                         "in which the network computes; scale it down")
     return arr
 
 
@@ -91,4 +96,11 @@ def check_model(model, name: str = "model"):
 
     if not isinstance(model, keras.Model):
         raise TypeError(f"{name} must be a Keras model (see build_mlp), got {type(model).__name__}")
+    try:
+        shapes = (tuple(model.input_shape), tuple(model.output_shape))
+    except (AttributeError, ValueError, TypeError):  # a subclassed model that was never built
+        shapes = None
+    if shapes != ((None, 1), (None, 1)):
+        raise ValueError(f"{name} must map one input column to one output, (None, 1) -> (None, 1), as the "
+                         f"1-D fits here do; got {'an unbuilt model' if shapes is None else ' -> '.join(map(str, shapes))}")
     return model

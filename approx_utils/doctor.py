@@ -7,7 +7,7 @@ from __future__ import annotations
 
 import keras
 
-from ._checks import as_1d_array, check_int, check_pair
+from ._checks import as_1d_array, check_int, check_model, check_pair
 from .diagnostics import diagnose
 
 
@@ -24,14 +24,22 @@ class DoctorCallback(keras.callbacks.Callback):
         self.x_beyond = None if x_beyond is None else as_1d_array(x_beyond, "x_beyond")
         self.every = check_int(every, "every", minimum=1)
         self.printer = printer
+        self.skipped = None  # why this model cannot be diagnosed, if it cannot
         self.reports: list[tuple[int, list[str]]] = []  # (epoch, kinds) at every check of the latest fit
 
     def on_train_begin(self, logs=None):
-        """A new fit starts a new record (Keras' convention): its first check reports again."""
+        """A new fit starts a new record (Keras' convention): its first check reports again. A model it
+        cannot diagnose (not one input column to one output) is said once; the fit goes on without it."""
         self.reports = []
+        self.skipped = None
+        try:
+            check_model(self.model)
+        except (TypeError, ValueError) as err:
+            self.skipped = str(err)
+            self.printer(f"DoctorCallback: cannot diagnose this model ({err}); training goes on without it")
 
     def on_epoch_end(self, epoch, logs=None):
-        if (epoch + 1) % self.every:
+        if (epoch + 1) % self.every or self.skipped:
             return
         found = diagnose(self.model, self.x, self.y, x_beyond=self.x_beyond)
         first = not self.reports

@@ -75,13 +75,18 @@ class LayerState:
 
 
 def layer_states(model, x) -> list[LayerState]:
-    """Forward pass layer by layer, keeping each Dense layer's pre-activation, output and flat mask."""
+    """Forward pass layer by layer, keeping each Dense layer's pre-activation, output and flat mask.
+
+    Other layers (a Clip, Dropout, normalization) are applied as in inference and not measured; the model
+    must be a chain of layers (a Sequential, or a functional model without branches)."""
     check_model(model)
     h = tf.constant(as_1d_array(x, "x").reshape(-1, 1), tf.float32)
     states = []
     for layer in model.layers:
-        if isinstance(layer, Clip):
-            h = layer(h)
+        if isinstance(layer, keras.layers.InputLayer):
+            continue
+        if not isinstance(layer, keras.layers.Dense):
+            h = layer(h, training=False) if not isinstance(layer, Clip) else layer(h)
             continue
         pre = tf.matmul(h, layer.kernel) + layer.bias
         name = _activation_name(layer)

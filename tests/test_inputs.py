@@ -40,3 +40,40 @@ def test_an_unhashable_answer_to_an_exercise_is_answered_not_raised():
     assert not check_cause([1], "x")
     assert not check_cause(1, ["dead ReLUs"])
     assert not check_challenge([1])
+
+
+def _models():
+    import keras
+    dropout = keras.Sequential([keras.Input((1,)), keras.layers.Dense(8, activation="tanh"), keras.layers.Dropout(0.2),
+                                keras.layers.Dense(1)])
+    i = keras.Input((1,))
+    h = keras.layers.BatchNormalization()(keras.layers.Dense(8, activation="relu")(i))
+    return dropout, keras.Model(i, keras.layers.Dense(1)(h))
+
+
+def test_your_own_keras_model_with_other_layers_is_diagnosed_on_its_dense_layers():
+    x = np.linspace(-1, 1, 50)
+    for model in _models():
+        assert len(au.layer_states(model, x)) == 2  # the two Dense layers; Dropout and BatchNorm applied
+        assert isinstance(au.diagnose(model, x, x ** 2).kinds, list)
+    dropout, _ = _models()
+    plain = au.build_mlp(hidden=(8,), activation="tanh")
+    plain.set_weights(dropout.get_weights())
+    assert au.saturation(dropout, x) == au.saturation(plain, x)  # Dropout is the identity at inference
+
+
+def test_a_model_of_another_shape_is_refused_clearly_and_never_stops_a_fit():
+    import keras
+    two = keras.Sequential([keras.Input((2,)), keras.layers.Dense(1)])
+    with pytest.raises(ValueError, match="one input column to one output"):
+        au.diagnose(two, [0.0, 1.0], [0.0, 1.0])
+    said = []
+    two.compile("adam", "mse")
+    two.fit(np.ones((8, 2)), np.ones(8), epochs=3, verbose=0,
+            callbacks=[au.DoctorCallback([0.0, 1.0], [0.0, 1.0], every=1, printer=said.append)])
+    assert len(said) == 1 and "cannot diagnose this model" in said[0]
+
+
+def test_inputs_beyond_float32_are_refused():
+    with pytest.raises(ValueError, match="beyond float32's range"):
+        au.diagnose(au.build_mlp(hidden=(4,)), [0.0, 1e39], [0.0, 1.0])
