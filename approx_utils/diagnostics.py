@@ -12,10 +12,10 @@ from .config import Config
 from .findings import (
     Diagnosis,
     Finding,
-    Fix,
     Measured,
     collapse_fixes,
     dead_fixes,
+    diverged_fixes,
     loss_trend,
     overshoot_fixes,
     pct,
@@ -48,18 +48,18 @@ def rule(kind: str):
     return register
 
 
-def diverged_finding(at) -> Finding:
-    """Training diverged (at step `at`, if known)."""
+def diverged_finding(at, m: Measured | None = None) -> Finding:
+    """Training diverged (at step `at`, if known), with fixes for the cause `m` measured (if given)."""
     where = "" if at is None else f" at step {at}"
-    return Finding("diverged", f"training diverged{where}: the loss became NaN or infinite",
-                   (Fix("lr", "lower the learning rate (try 10x smaller)"),
-                    Fix("y_scale", "scale y so the loss starts near 1")),
+    when = " before any step could change the weights" if at == 0 else ""
+    fixes = diverged_fixes(m if m is not None else Measured(diverged_at=at))
+    return Finding("diverged", f"training diverged{where}: the loss became NaN or infinite{when}", tuple(fixes),
                    {"diverged_at": at})
 
 
 @rule("diverged")
 def _diverged(m: Measured) -> list:
-    return [diverged_finding(m.diverged_at)] if m.diverged else []
+    return [diverged_finding(m.diverged_at, m)] if m.diverged else []
 
 
 @rule("collapse")

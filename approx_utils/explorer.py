@@ -269,8 +269,9 @@ def summary_html(exp, knobs: dict) -> str:
     """The panel under the figure: the score, then each finding with the fixes this explorer can try."""
     run = exp.run
     if run.diverged:
+        cause = next((f for f in exp.diagnosis if f.kind == "diverged"), None)
         head = (f"<b style='color:{COLORS['diverged']}'>diverged at step {run.diverged_at}</b>: "
-                "the loss became NaN or infinite. Try a smaller learning rate.")
+                "the loss became NaN or infinite." + (f"<br>{fixes_html(cause, knobs)}" if cause else ""))
     else:
         total = exp.config.steps  # a live run shows its chunks so far: "after 300 of 1000 steps"
         done = f"{run.steps_done} steps" if run.steps_done == total else f"{run.steps_done} of {total} steps"

@@ -157,6 +157,22 @@ def collapse_fixes(net) -> list:
     return [Fix("steps", "train longer")]
 
 
+def diverged_fixes(net) -> list:
+    """What made the loss overflow, from what was measured: at step 0 nothing was learned yet, so the cause is
+    a scale (inputs, targets, init), not the learning rate; later, the learning rate first, then the scales."""
+    fixes = [] if net.diverged_at == 0 else [Fix("lr", f"lower the learning rate{net.lr_text(0.1)}")]
+    if net.large_x:
+        fixes.append(scale_x(net))
+    if net.large_y:
+        fixes.append(scale_y(net))
+    if isinstance(net.init, float) and net.init >= 1:
+        fixes.append(Fix("init", f"a smaller init (std {net.init:g}; try glorot_uniform)"))
+    if not fixes:  # nothing measured stands out
+        fixes = [Fix("lr", f"lower the learning rate{net.lr_text(0.1)}"),
+                 Fix("y_scale", "scale y so the loss starts near 1")]
+    return fixes
+
+
 def saturation_fixes(net) -> list:
     if net.large_x:
         return [scale_x(net)]

@@ -93,3 +93,17 @@ def test_underfit_is_reported_only_when_nothing_else_is(monkeypatch):
     assert d.diagnose(None, [0], [0]).kinds == ["collapse"]
     monkeypatch.setattr(d, "measure", lambda *a, **k: Measured(r2=0.5, inside={"share": 0.0, "max_excess": 0.0}))
     assert d.diagnose(None, [0], [0]).kinds == ["underfit"]
+
+
+def test_divergence_advice_fits_the_cause():
+    """At step 0 nothing was learned: a scale overflowed, not the learning rate; later, the rate first."""
+    at_start = d.RULES["diverged"](Measured(diverged=True, diverged_at=0, init=100.0, lr=1e-3))[0]
+    assert [f.setting for f in at_start.fixes] == ["init"] and "before any step" in at_start.message
+    tiny_x = d.RULES["diverged"](Measured(diverged=True, diverged_at=0, max_abs_x=1e30))[0]
+    assert [f.setting for f in tiny_x.fixes] == ["x_scale"]
+    later = d.RULES["diverged"](Measured(diverged=True, diverged_at=40, lr=1.0, y_hi=2500.0))[0]
+    assert [f.setting for f in later.fixes] == ["lr", "y_scale"] and "try 0.1" in later.fixes[0].text
+    unknown = d.RULES["diverged"](Measured(diverged=True, diverged_at=None))[0]
+    assert [f.setting for f in unknown.fixes] == ["lr"]
+    nothing_stands_out = d.RULES["diverged"](Measured(diverged=True, diverged_at=0))[0]
+    assert [f.setting for f in nothing_stands_out.fixes] == ["lr", "y_scale"]

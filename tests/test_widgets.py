@@ -185,7 +185,11 @@ def test_a_diverged_run_says_so_in_the_panel():
         bench.controls[name].value = value
     assert bench.result.diverged and bench.result.run.diverged_at < 10
     text = bench.message.value
-    assert f"diverged at step {bench.result.run.diverged_at}</b>" in text and "Try a smaller learning rate." in text
+    assert f"diverged at step {bench.result.run.diverged_at}</b>" in text
+    # at step 2 the learning rate comes first (1 -> 0.1), then the raw scales and the large init, as moves
+    assert "<b>learning rate</b>: lower the learning rate (it is 1; try 0.1)" in text
+    assert "<b>x scaling</b>: standardize x" in text and "<b>y scaling</b>: standardize y" in text
+    assert "<b>init</b>: a smaller init (std 5" in text
     assert "R² =" not in text
     assert any(t.get_text().startswith("diverged at step") for t in bench.axes[0].texts)  # the figure says so too
 
