@@ -161,7 +161,9 @@ def measure(model, x, y, run=None, x_beyond=None, loss=None, setup=None) -> Meas
         m.diverged, m.diverged_at = True, run.diverged_at if run is not None else None
         return m
     _measure_layers(m, layer_states(model, x))
-    post_clip = _setting(setup, "post_clip")
+    post_clip = m.post_clip = _setting(setup, "post_clip")
+    if post_clip is not None:
+        m.targets_clipped = float(np.mean((y < post_clip[0]) | (y > post_clip[1])))
     pred = _clipped(predict(model, x), post_clip)
     y_std = float(np.std(y))
     m.r2 = r2(y, pred) if y_std > 0 else float("nan")

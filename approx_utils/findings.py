@@ -13,6 +13,7 @@ STILL_FALLING = 0.999    # the last fifth of the loss under 99.9% of the fifth b
 LARGE_X = 3.0            # inputs beyond |x| = 3 are unscaled for a unit whose bend is at |z| ~ 1
 LARGE_Y = 10.0           # targets beyond |y| = 10 are far from a small network's starting outputs (~0)
 SMALL_INIT = 0.01        # an init std below this shrinks the signal at every layer of 20 units
+CLIPPED_TARGETS = 0.01   # a post_clip that cuts more than 1% of the targets keeps the fit from reaching them
 
 
 @dataclass(frozen=True)
@@ -100,6 +101,8 @@ class Measured:
     dead: dict = field(default_factory=dict)        # ReLU layer (1-based) -> share of units flat on every sample
     gradient_norms: list = field(default_factory=lambda: [1.0])
     loss_scale: float = 1.0           # sqrt(MSE) of the predictions examined
+    post_clip: tuple | None = None    # the clip applied to predictions after training, if any
+    targets_clipped: float = 0.0      # share of the targets outside post_clip: a fit it cannot reach
     inside: dict | None = None        # overshoot on the training points
     beyond: dict | None = None        # ... and beyond the domain, if looked at
 
@@ -137,8 +140,17 @@ def scale_y(net) -> Fix:
                           f"{max(abs(net.y_lo), abs(net.y_hi)):.4g} while the network's outputs start near 0")
 
 
+def clip_fix(net) -> Fix:
+    lo, hi = net.post_clip
+    return Fix("post_clip", f"post_clip=({lo:g}, {hi:g}) cuts {pct(net.targets_clipped)} of the targets (y spans "
+                            f"[{net.y_lo:.3g}, {net.y_hi:.3g}] in the model's units): scale y into the clip's range "
+                            "(y_scale='minmax' for (0, 1)) or drop the clip")
+
+
 def collapse_fixes(net) -> list:
     """The likeliest way out of a collapse, from what was measured, most specific first."""
+    if net.targets_clipped > CLIPPED_TARGETS:
+        return [clip_fix(net)]
     if net.spiked:
         return [Fix("lr", f"the loss spiked to {net.trend['loss_spike']:.0f}x its start (step {net.trend['spike_step']}): "
                           f"the learning rate is too large and knocked the units into a dead or saturated state; "
@@ -242,7 +254,7 @@ def overshoot_fixes(net) -> list:
 
 
 def underfit_fixes(net) -> list:
-    fixes = []
+    fixes = [clip_fix(net)] if net.targets_clipped > CLIPPED_TARGETS else []
     if net.small_init:
         fixes.append(Fix("init", f"a larger init (std {net.init:g} is far below Glorot/He scale)"))
     if net.still_falling:

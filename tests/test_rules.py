@@ -107,3 +107,15 @@ def test_divergence_advice_fits_the_cause():
     assert [f.setting for f in unknown.fixes] == ["lr"]
     nothing_stands_out = d.RULES["diverged"](Measured(diverged=True, diverged_at=0))[0]
     assert [f.setting for f in nothing_stands_out.fixes] == ["lr", "y_scale"]
+
+
+def test_a_clip_that_cuts_the_targets_is_named_as_the_cause():
+    m = Measured(spread_ratio=0.0, r2=-1.2, post_clip=(0.0, 1.0), targets_clipped=0.98, y_hi=2500.0)
+    fix = d.RULES["collapse"](m)[0].fixes
+    assert [f.setting for f in fix] == ["post_clip"] and "cuts 98% of the targets" in fix[0].text
+
+
+def test_run_experiment_names_a_post_clip_that_flattens_raw_targets():
+    import approx_utils as au
+    exp = au.run_experiment(target="parabola", x_scale="minmax", post_clip=(0, 1), steps=50, n_train=64)
+    assert "post_clip" in [f.setting for f in exp.diagnosis[0].fixes]
