@@ -28,6 +28,7 @@ from .pool import POOL
 
 PER_CONFIG = ("target", "x_scale", "y_scale", "init", "lr", "lr_decay", "seed")
 BETA_1, BETA_2, EPSILON = 0.9, 0.999, 1e-7  # keras.optimizers.Adam's defaults
+MAX_BYTES = 4e9  # what a sweep may allocate: a student's laptop has 8-16 GB
 
 
 @dataclass
@@ -152,6 +153,7 @@ def sweep(configs: list[dict], hidden=(20, 20, 20), activation: str = "elu", ste
     shared = Config(hidden=hidden, activation=activation, output_activation=output_activation, steps=steps,
                     n_train=n_train, n_grid=n_grid, loss=loss)
     full = _configs(configs, shared)
+    _check_size(len(full), shared)
     data = [prepare_data(c) for c in full]
     for d in data:
         check_loss(loss, d.ys, shared.output_activation)
@@ -186,6 +188,16 @@ def _configs(configs, shared: Config) -> list[Config]:
             raise ValueError(f"unknown setting(s) {sorted(unknown)} in a sweep configuration; "
                              f"allowed: {', '.join(PER_CONFIG)}")
     return [shared.replace(**c) for c in configs]
+
+
+def _check_size(k: int, shared: Config) -> None:
+    """Refuse a sweep whose loss record or stacked activations would not fit in memory, before allocating."""
+    widest = max(shared.hidden)
+    need = 4 * k * (shared.steps + 6 * shared.n_train * widest * len(shared.hidden))  # bytes, float32
+    if need > MAX_BYTES:
+        raise ValueError(f"a sweep of {k} configurations x {shared.steps} steps on {shared.n_train} points needs about "
+                         f"{need / 1e9:.1f} GB (the loss record and activations); at most {MAX_BYTES / 1e9:.0f} GB: "
+                         "fewer configs or steps")
 
 
 def _loop(n_layers: int, shared: Config):

@@ -240,7 +240,8 @@ class Trainer:
                    loss_name=loss)
 
     def _chunks(self, full, decaying, loss, x, y, start, steps, total, lr, lr_decay, size, seed) -> list[np.ndarray]:
-        """Call the compiled loop for `steps` steps (under XLA in calls of `chunk` steps): each call's losses.
+        """Call the compiled loop for `steps` steps, `chunk` steps a call: each call's losses. Ctrl-C stops the
+        run between calls (KeyboardInterrupt), the model holding the weights of the steps done.
 
         If XLA cannot compile the loop (an op without an XLA kernel, say, in a custom layer), the call fails
         before any step: the plain loop takes the steps not yet run, from where the run is, and every later run.
@@ -252,7 +253,7 @@ class Trainer:
         parts, begin = [], 0
         while begin < steps:
             xla = self.xla and self.xla_error is None
-            chunk = min(self.chunk if xla else steps - begin, steps - begin)
+            chunk = min(self.chunk, steps - begin)  # on both paths: Ctrl-C lands between calls
             span = self.chunk // batches + 2 if xla and not full else 0  # epochs a call of `chunk` steps can touch
             first = (start + begin) // batches
             orders = epoch_orders(x.size, seed, first, span) if span else _NO_ORDERS
@@ -310,7 +311,8 @@ def train(model, x, y, steps: int = 2000, batch_size=None, lr: float = 1e-3, see
         loss: 'mse', 'mae', 'huber' or 'bce' (binary cross-entropy: targets in [0, 1] and a sigmoid or clip
             head), each Keras' own loss function, as `model.compile(loss=...)` uses it.
         xla: compile the loop with XLA (below); False runs the plain compiled loop.
-    Returns the `Run`; a NaN/inf loss ends it early, reported as `diverged`, not raised.
+    Returns the `Run`; a NaN/inf loss ends it early, reported as `diverged`, not raised. Ctrl-C stops it
+    within one call of CHUNK steps (KeyboardInterrupt), the model keeping the weights of the steps done.
 
     Both loops are the same algorithm, to float noise; a full batch of 256 points or more is computed as
     two halves, one per core. Where XLA cannot compile a model (a custom layer with an op it has no kernel

@@ -323,3 +323,24 @@ def test_the_first_xla_compile_of_a_process_prints_nothing():
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, env=env, timeout=120)
     assert out.returncode == 0 and out.stdout.split() == ["3", "['xla']"], out.stderr[-2000:]  # it ran on XLA
     assert out.stderr == "", out.stderr[-2000:]
+
+
+@pytest.mark.parametrize("xla", [False, True], ids=["plain", "xla"])
+def test_ctrl_c_stops_a_long_run_between_calls_and_leaves_a_consistent_model(scaled_relu, xla):
+    """A run is called `chunk` steps at a time on both paths, so Ctrl-C (SIGINT) lands within a call."""
+    import signal
+    x, y = scaled_relu
+    model = au.build_mlp(hidden=(4,), seed=0)
+    trainer = au.training.Trainer(model, xla=xla, chunk=200)
+    trainer.run(x, y, 10)  # compiled before the clock starts
+    signal.signal(signal.SIGALRM, lambda *_: signal.raise_signal(signal.SIGINT))
+    signal.setitimer(signal.ITIMER_REAL, 1.0)
+    try:
+        with pytest.raises(KeyboardInterrupt):
+            trainer.run(x, y, au.config.MAX_STEPS)
+    finally:
+        signal.setitimer(signal.ITIMER_REAL, 0)
+        signal.signal(signal.SIGALRM, signal.SIG_DFL)
+    assert int(trainer.optimizer.iterations) < au.config.MAX_STEPS  # stopped part-way, not at the end
+    assert all(np.all(np.isfinite(w)) for w in model.get_weights())
+    assert trainer.run(x, y, 5).steps_done == 5  # and it trains on
