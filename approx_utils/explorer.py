@@ -96,7 +96,7 @@ class Explorer:
         """
         bundle = dict(self.widget._repr_mimebundle_(**kwargs))
         setting = setting_text(self.controls, self.values)
-        if self.image.value:
+        if self.image.value and self.result is not None:  # no snapshot of another setting's figure
             png = base64.b64encode(self.image.value).decode("ascii")
             bundle["image/png"] = png
             bundle["text/html"] = (
@@ -147,13 +147,14 @@ class Explorer:
         frame = repr(sorted(values.items()))
         if self._frames.fetch(frame):
             self.result, self.image.value, self.message.value = self._frames[frame]
+            self.image.layout.visibility = "visible"
             return
         settings = self._config(values)
         try:  # the settings are checked here, before any training: only that may be "cannot run"
             config = make_config(settings)
             runs = None if self._cache.fetch(config) else iterate_experiment(config)
         except CANNOT_RUN as err:  # a setting the package rejects: say so in the panel, never a traceback
-            self._say_error(err, values)
+            self._reject(err, values)
             return
         if runs is not None:
             *_, exp = runs
@@ -162,9 +163,16 @@ class Explorer:
         self._show(self._cache[config], values)
         self._frames.keep(frame, (self.result, self.image.value, self.message.value))
 
+    def _reject(self, err: Exception, values: dict) -> None:
+        """A setting the package rejects: the last figure is hidden (it belongs to another setting; its space
+        is kept, so nothing jumps) and the panel says what was rejected and why."""
+        self.result = None
+        self.image.layout.visibility = "hidden"
+        self._say_error(err, values)
+
     def _say_error(self, err: Exception, values: dict, bug: bool = False) -> None:
         what = (f"a bug in approx_utils, not your setting ({type(err).__name__}; the kernel's log has the "
-                "traceback)" if bug else "could not run this setting")
+                "traceback)" if bug else "could not run this setting (no figure for it)")
         self.message.value = setting_html(self.controls, values) + \
             f"<span style='color:{COLORS['diverged']}'>{what}: {html.escape(str(err))}</span>"
 
@@ -176,6 +184,7 @@ class Explorer:
             buffer = io.BytesIO()
             self.figure.savefig(buffer, format="png", pil_kwargs={"compress_level": 1})
         self.image.value = buffer.getvalue()
+        self.image.layout.visibility = "visible"
         self.message.value = setting_html(self.controls, values) + summary_html(exp, self.knobs)
         self.result = exp
 
@@ -217,7 +226,7 @@ class Explorer:
             try:
                 runs = iterate_experiment(make_config(settings), every=self._live_every)
             except CANNOT_RUN as err:
-                self._say_error(err, values)
+                self._reject(err, values)
                 return
             for exp in runs:
                 self._show(exp, values)

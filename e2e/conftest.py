@@ -32,8 +32,11 @@ def explorers_in(path: str) -> list[str]:
 HAS_LIVE = {"scaling_explorer", "collapse_explorer", "overshoot_explorer", "workbench"}
 DIVERGING = {"scaling_explorer": ("press", "learning rate", "End"), "workbench": ("press", "learning rate", "End"),
              "collapse_explorer": ("choose", "cause", "learning rate too large: 1.0")}
+# A setting the package refuses: (dropdown, the refused option, an option to go back to).
+REJECTING = {"workbench": ("loss", "cross-entropy (sigmoid head)", "squared error")}
 NEEDS = {"explorer": lambda kinds: bool(kinds), "live": lambda kinds: bool(kinds) and kinds[0] in HAS_LIVE,
-         "diverging": lambda kinds: bool(kinds) and kinds[0] in DIVERGING}
+         "diverging": lambda kinds: bool(kinds) and kinds[0] in DIVERGING,
+         "rejecting": lambda kinds: bool(kinds) and kinds[0] in REJECTING}
 
 
 def pytest_configure(config):

@@ -8,7 +8,7 @@ import re
 
 import pytest
 
-from e2e.conftest import DIVERGING
+from e2e.conftest import DIVERGING, REJECTING
 
 
 def test_run_all_is_clean(notebook):
@@ -97,4 +97,24 @@ def test_a_diverging_setting_is_a_message_not_a_traceback(notebook):
     text = view.message()
     assert "diverged at step" in text or "R² =" in text, text
     assert "could not run" not in text
+    assert view.image_ok() and notebook.problems() == []
+
+
+def _visibility(view) -> str:
+    return view.image.evaluate("img => getComputedStyle(img).visibility")
+
+
+@pytest.mark.rejecting
+def test_a_rejected_setting_hides_the_old_figure_and_says_why(notebook):
+    """Cross-entropy on a linear head is refused: the figure of the previous setting is hidden (its space
+    kept) and the panel says why; going back shows a figure again."""
+    view = notebook.explorers()[0]
+    control, refused, back = REJECTING[notebook.expected_explorers[0]]
+    view.choose(control, refused)
+    view.wait_for(lambda: "could not run this setting" in view.message(), 60, "the refusal in the panel")
+    view.wait_for(lambda: _visibility(view) == "hidden", 10, "the old figure hidden")
+    assert view.setting().get(control) == refused and "Traceback" not in view.message()
+    view.choose(control, back)
+    view.wait_for(lambda: "R² =" in view.message() or "diverged" in view.message(), 60, "a result again")
+    view.wait_for(lambda: _visibility(view) == "visible", 10, "the figure shown again")
     assert view.image_ok() and notebook.problems() == []

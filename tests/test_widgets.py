@@ -202,7 +202,10 @@ def test_a_rejected_setting_is_a_message():
     text = bench.message.value
     assert setting_shown(bench) in text and "loss = cross-entropy (sigmoid head)" in text
     assert "could not run this setting" in text and "output_activation=&#x27;sigmoid&#x27;" in text
-    assert bench.runs == runs and bench.result is shown_before  # nothing trained, nothing else claimed
+    assert bench.runs == runs and bench.result is None and shown_before is not None  # nothing trained
+    assert bench.image.layout.visibility == "hidden"  # the old figure is another setting's: not shown
+    bench.controls["loss"].value = "mse"
+    assert bench.image.layout.visibility == "visible" and bench.result is shown_before  # back from the cache
 
 
 def test_live_training_animates_the_same_run():
