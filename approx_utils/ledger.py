@@ -119,8 +119,10 @@ class SeedTable(list):
 
 
 def _check_rows(rows) -> None:
-    if not isinstance(rows, dict) or not rows:
+    if not isinstance(rows, dict):
         raise TypeError(f"rows must be a non-empty dict: label -> dict of settings, got {type(rows).__name__}")
+    if not rows:
+        raise ValueError("rows must name at least one configuration")
     for label, settings in rows.items():
         if not isinstance(settings, dict):
             raise TypeError(f"row {label!r} must be a dict of settings, got {type(settings).__name__}")
