@@ -17,9 +17,9 @@ import keras
 import numpy as np
 import tensorflow as tf
 
-from ._checks import check_int, check_model, check_pair
+from ._checks import check_choice, check_int, check_model, check_pair
 from ._quiet import muted_stderr
-from .config import Config
+from .config import OPTIMIZERS, Config
 from .losses import check_loss, loss_function
 from .models import output_head
 
@@ -108,7 +108,7 @@ class Trainer:
 
     def __init__(self, model: keras.Model, optimizer: str = "adam", *, xla: bool = True, chunk: int = CHUNK):
         self.model = check_model(model)
-        self.optimizer_name = Config(optimizer=optimizer).optimizer
+        self.optimizer_name = check_choice(optimizer, "optimizer", OPTIMIZERS)
         self.optimizer = keras.optimizers.get({"class_name": optimizer, "config": {"learning_rate": 1e-3}})
         self.optimizer.build(model.trainable_variables)
         self.xla, self.chunk = bool(xla), check_int(chunk, "chunk", minimum=1)
