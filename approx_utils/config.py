@@ -16,12 +16,11 @@ ValueError: steps must be >= 1, got 0
 """
 from __future__ import annotations
 
-import numbers
 from dataclasses import dataclass, field, fields, replace
 
 from ._checks import check_choice, check_int, check_positive, check_range, check_seed
 from .losses import LOSSES
-from .models import ACTIVATIONS, HEADS, check_init
+from .models import ACTIVATIONS, HEADS, check_hidden, check_init
 from .scaling import get_scaler
 from .targets import Target, get_target
 
@@ -43,14 +42,6 @@ def _scale(v, name):
     except (TypeError, ValueError) as err:
         raise type(err)(f"{name}: {err}") from None
     return v
-
-
-def _hidden(v, name):
-    if isinstance(v, numbers.Integral) and not isinstance(v, bool):
-        v = (v,)
-    if not isinstance(v, (tuple, list)) or not v:
-        raise TypeError(f"{name} must be a non-empty tuple of layer widths, got {v!r}")
-    return tuple(check_int(width, "hidden width", minimum=1) for width in v)
 
 
 def _head(v, name):
@@ -92,7 +83,7 @@ class Config:
     y_scale: object = setting(None, _scale, "as x_scale, for the targets (predictions are mapped back)")
     init: object = setting(0.05, lambda v, n: check_init(v), "std of a normal init (float > 0) or a Keras initializer name")
     activation: str = setting("elu", lambda v, n: check_choice(v, n, ACTIVATIONS), "hidden units' activation")
-    hidden: tuple = setting((20, 20, 20), _hidden, "widths of the hidden layers")
+    hidden: tuple = setting((20, 20, 20), check_hidden, "widths of the hidden layers")
     steps: int = setting(2000, lambda v, n: _at_most(check_int(v, n, minimum=1), n, MAX_STEPS), "optimizer steps")
     lr: float = setting(1e-3, check_positive, "learning rate")
     batch_size: int | None = setting(None, _optional(lambda v, n: check_int(v, n, minimum=1)),

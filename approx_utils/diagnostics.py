@@ -26,6 +26,7 @@ from .findings import (
 )
 from .measures import gradient_norms, layer_states, overshoot, r2
 from .models import output_head, predict
+from .training import Run
 
 SATURATED_LAYER = 0.5    # a layer with more than half its (sample, unit) pairs flat is saturated
 DEAD_LAYER = 0.5         # a layer with at least half its ReLUs off on every sample has dead units
@@ -152,11 +153,14 @@ def measure(model, x, y, run=None, x_beyond=None, loss=None, setup=None) -> Meas
     """Everything the rules read, measured once on (x, y) in the model's units (see `diagnose`)."""
     check_model(model)
     x, y = check_pair(x, y)
+    if run is not None and not isinstance(run, Run):
+        raise TypeError(f"run must be the Run that train returned (or None), got {type(run).__name__}")
     loss = loss or (run.loss_name if run is not None else "mse")
     m = Measured(head=output_head(model), init=_setting(setup, "init"), loss=loss,
                  lr=run.lr if run is not None else _setting(setup, "lr"), max_abs_x=float(np.max(np.abs(x))),
                  y_lo=float(np.min(y)), y_hi=float(np.max(y)), trend=loss_trend(run))
-    finite = all(np.all(np.isfinite(w)) for w in model.get_weights())
+    # Weights or predictions beyond float32 (a huge last step leaves finite weights that overflow) diverged.
+    finite = all(np.all(np.isfinite(w)) for w in model.get_weights()) and np.all(np.isfinite(predict(model, x)))
     if (run is not None and run.diverged) or not finite:
         m.diverged, m.diverged_at = True, run.diverged_at if run is not None else None
         return m

@@ -9,14 +9,17 @@
   compiled loop, so a move re-traces nothing unless the architecture is new.
 - A diverged or collapsed run is a message in the panel; so is a setting the package rejects (a
   `ValueError`/`TypeError` from its checks). Any other error is a bug and is raised as one.
-- "Train live" animates the fit every few steps (the same run, in chunks) and can be stopped.
+- "Train live" animates the fit every few steps (the same run, in chunks) and can be stopped: by its button,
+  by a new setting, or by the kernel's Interrupt (Ctrl-C), which ends it after the chunk under way.
 """
 from __future__ import annotations
 
 import asyncio
 import base64
+import contextlib
 import html
 import io
+import signal
 from collections import OrderedDict
 from collections.abc import Callable
 
@@ -205,10 +208,11 @@ class Explorer:
 
     async def _live(self) -> None:
         try:
-            for _ in self._live_steps():
-                await asyncio.sleep(SETTLE_S)  # lets a Stop click or a slider move land
-                if self._stop:
-                    break
+            with _interrupt_stops(self):
+                for _ in self._live_steps():
+                    await asyncio.sleep(SETTLE_S)  # lets a Stop click or a slider move land
+                    if self._stop:
+                        break
         except Exception as err:
             self._say_error(err, self.values, bug=True)
             raise
@@ -233,6 +237,21 @@ class Explorer:
                 yield exp
         finally:
             self.play_button.description = "▶ Train live"
+
+
+@contextlib.contextmanager
+def _interrupt_stops(explorer: Explorer):
+    """While a live run goes on in the background, SIGINT (the kernel's Interrupt, Ctrl-C) stops it: a kernel
+    ignores SIGINT between cells, when the run's chunks are trained, so it would otherwise run to its end."""
+    try:
+        previous = signal.signal(signal.SIGINT, lambda *_: setattr(explorer, "_stop", True))
+    except ValueError:  # not the main thread: no signal handler to set
+        previous = None
+    try:
+        yield
+    finally:
+        if previous is not None:
+            signal.signal(signal.SIGINT, previous)
 
 
 class _Recent(OrderedDict):

@@ -70,13 +70,33 @@ def layer_seed(seed: int, index: int) -> int:
     return seed * 1000 + index
 
 
-def check_architecture(hidden, activation, output_activation, clip_range):
-    """Validated (hidden, activation, head, clip_range): the key that identifies a model's shape."""
+# What a laptop can build and train: 100 layers already take ~15 s to compile; 10**7 weights are 40 MB a copy,
+# and training holds four (weights, gradients, Adam's two moments) plus activations.
+MAX_LAYERS = 100
+MAX_WEIGHTS = 10**7
+
+
+def check_hidden(hidden, name: str = "hidden") -> tuple:
+    """Hidden widths as a tuple (an int is one layer), within what a laptop can build (MAX_LAYERS, MAX_WEIGHTS)."""
     if isinstance(hidden, numbers.Integral) and not isinstance(hidden, bool):
         hidden = (hidden,)
     if not isinstance(hidden, (tuple, list)) or not hidden:
-        raise TypeError(f"hidden must be a non-empty tuple of layer widths, got {hidden!r}")
+        raise TypeError(f"{name} must be a non-empty tuple of layer widths, got {hidden!r}")
+    if len(hidden) > MAX_LAYERS:
+        raise ValueError(f"{name} has {len(hidden)} layers; at most {MAX_LAYERS} (deeper nets take minutes to compile)")
     hidden = tuple(check_int(w, "hidden width", minimum=1) for w in hidden)
+    widths = (1,) + hidden + (1,)
+    weights = sum((a + 1) * b for a, b in zip(widths[:-1], widths[1:]))
+    if weights > MAX_WEIGHTS:
+        raise ValueError(f"{name}={hidden!r} has {weights:,} weights, about {16 * weights / 1e9:.1f} GB to train "
+                         f"(weights, gradients and Adam's two moments in float32); at most {MAX_WEIGHTS:,}: "
+                         "narrower or fewer layers")
+    return hidden
+
+
+def check_architecture(hidden, activation, output_activation, clip_range):
+    """Validated (hidden, activation, head, clip_range): the key that identifies a model's shape."""
+    hidden = check_hidden(hidden)
     check_choice(activation, "activation", ACTIVATIONS)
     head = "linear" if output_activation is None else output_activation
     check_choice(head, "output_activation", HEADS)

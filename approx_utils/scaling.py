@@ -95,8 +95,7 @@ class MinMax(Scaler):
 
     def _fit(self, v):
         self.min_, self.max_ = float(v.min()), float(v.max())
-        if self.max_ == self.min_:
-            raise ValueError(f"values are constant ({self.min_:g}): MinMax cannot scale a zero range")
+        _check_spread(v, self.max_ - self.min_, "MinMax", "range")
 
     def _forward(self, v):
         return self.lo + (v - self.min_) * (self.hi - self.lo) / (self.max_ - self.min_)
@@ -113,8 +112,7 @@ class Standardize(Scaler):
 
     def _fit(self, v):
         self.mean_, self.std_ = float(v.mean()), float(v.std())
-        if self.std_ == 0:
-            raise ValueError(f"values are constant ({self.mean_:g}): Standardize cannot scale a zero spread")
+        _check_spread(v, self.std_, "Standardize", "spread")
 
     def _forward(self, v):
         return (v - self.mean_) / self.std_
@@ -124,6 +122,20 @@ class Standardize(Scaler):
 
     def __repr__(self):
         return "Standardize()"
+
+
+# A spread below this fraction of the values' size is lost in float32 (whose epsilon is 1.2e-7), where the
+# network computes: scaled, such values would come out as a few levels or as noise blown up to ~1e15.
+RELATIVE_SPREAD_MIN = 1e-6
+
+
+def _check_spread(v: np.ndarray, spread: float, scaler: str, what: str) -> None:
+    """Refuse values too nearly constant to scale (their spread is zero, or below float32's resolution)."""
+    size = float(np.abs(v).max())
+    if spread == 0 or spread < RELATIVE_SPREAD_MIN * size:
+        raise ValueError(f"values are {'constant' if spread == 0 else 'nearly constant'} (from {float(v.min())!r} to "
+                         f"{float(v.max())!r}): {scaler} cannot scale a {what} of {spread:.3g}, which float32 does not "
+                         f"resolve at that size; give values that vary by more than {RELATIVE_SPREAD_MIN:g} of their size")
 
 
 def get_scaler(spec) -> Scaler:

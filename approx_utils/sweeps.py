@@ -4,7 +4,8 @@ The K networks' weights are stacked along a leading axis and trained by one comp
 matmuls), with Adam written out in the same arithmetic as Keras' Adam, so a configuration trained in a
 sweep ends where it ends trained alone. Each configuration has its own target, scalings, init, seed,
 learning rate and decay; they share the architecture, the step budget and the training-set size.
-Full batch only. A configuration whose loss turns NaN/inf is frozen and reported as diverged.
+Full batch only. A configuration whose loss turns NaN/inf is frozen and reported as diverged. The loop is
+called CHUNK steps at a time: Ctrl-C stops a sweep between calls (KeyboardInterrupt).
 The same list of configurations gives the same numbers every time; a different list (rows added or
 removed) can move a row's numbers in the last digits, because batched kernels block differently
 for another stack size, and a chaotic run (large learning rate) can amplify that.
@@ -25,6 +26,7 @@ from .losses import check_loss, loss_function
 from .measures import r2
 from .models import layer_seed, make_initializer
 from .pool import POOL
+from .training import CHUNK
 
 PER_CONFIG = ("target", "x_scale", "y_scale", "init", "lr", "lr_decay", "seed")
 BETA_1, BETA_2, EPSILON = 0.9, 0.999, 1e-7  # keras.optimizers.Adam's defaults
@@ -85,34 +87,35 @@ def _initial(shapes, init, seed) -> list:
 def _compile(n_layers: int, activation, head, loss: str):
     per_sample = loss_function(loss)
 
+    def losses_of(weights, x, y):
+        """Each configuration's loss (mean over its samples) at these weights."""
+        h = x
+        for i in range(n_layers):
+            w, b = weights[2 * i], weights[2 * i + 1]
+            h = tf.einsum("kni,kio->kno", h, w) + b[:, None, :]
+            if i < n_layers - 1:
+                h = activation(h)
+            elif head is not None:
+                h = head(h)  # Keras' sigmoid: keeps the logits, which its cross-entropy then reads
+        return tf.reduce_mean(per_sample(y, h), axis=1)  # per sample, then the mean per config
+
     @tf.function(reduce_retracing=True)
-    def loop(weights, x, y, steps, lr, decay):
-        moments = [tf.zeros_like(w) for w in weights]
-        velocities = [tf.zeros_like(w) for w in weights]
-        k = tf.shape(x)[0]
-        alive = tf.ones([k], tf.bool)
-        diverged_at = tf.fill([k], -1)
-        losses = tf.TensorArray(tf.float32, size=steps, element_shape=[None])
-        for t in tf.range(steps):
+    def loop(state, x, y, start, steps, total, lr, decay):
+        """`steps` steps from step `start` of `total`; state = (weights, moments, velocities, alive, diverged_at,
+        each configuration's last loss). Returns the new state and each configuration's loss at its new weights."""
+        weights, moments, velocities, alive, diverged_at, last = state
+        for t in tf.range(start, start + steps):
             with tf.GradientTape() as tape:
                 tape.watch(weights)
-                h = x
-                for i in range(n_layers):
-                    w, b = weights[2 * i], weights[2 * i + 1]
-                    h = tf.einsum("kni,kio->kno", h, w) + b[:, None, :]
-                    if i < n_layers - 1:
-                        h = activation(h)
-                    elif head is not None:
-                        h = head(h)  # Keras' sigmoid: keeps the logits, which its cross-entropy then reads
-                per_config = tf.reduce_mean(per_sample(y, h), axis=1)  # per sample, then the mean per config
-                total = tf.reduce_sum(tf.where(alive, per_config, 0.0))
-            grads = tape.gradient(total, weights)
-            losses = losses.write(t, per_config)
+                per_config = losses_of(weights, x, y)
+                total_loss = tf.reduce_sum(tf.where(alive, per_config, 0.0))
+            grads = tape.gradient(total_loss, weights)
+            last = per_config
             finite = tf.math.is_finite(per_config)
             diverged_at = tf.where(alive & ~finite, t, diverged_at)
             alive = alive & finite
             step = tf.cast(t + 1, tf.float32)
-            rate = lr * tf.pow(decay, tf.cast(t, tf.float32) / tf.cast(steps, tf.float32))
+            rate = lr * tf.pow(decay, _fraction(t, total))
             alpha = rate * tf.sqrt(1 - tf.pow(BETA_2, step)) / (1 - tf.pow(BETA_1, step))
             new_weights, new_m, new_v = [], [], []
             for w, g, m, v in zip(weights, grads, moments, velocities):
@@ -126,9 +129,32 @@ def _compile(n_layers: int, activation, head, loss: str):
                 new_m.append(m2)
                 new_v.append(v2)
             weights, moments, velocities = new_weights, new_m, new_v
-        return weights, tf.transpose(losses.stack()), diverged_at
+        return (weights, moments, velocities, alive, diverged_at, last), losses_of(weights, x, y)
 
     return loop
+
+
+def _fraction(t, total):
+    """How far step t is through a run of `total` steps, 0 at the first and 1 at the last: the learning rate
+    at step t is lr * lr_decay ** fraction (as in `train`)."""
+    return tf.cast(t, tf.float32) / tf.cast(tf.maximum(total - 1, 1), tf.float32)
+
+
+def _train(loop, weights, x, y, steps, lr, decay):
+    """Run the compiled loop CHUNK steps a call, so Ctrl-C lands between calls (KeyboardInterrupt), and no
+    record grows with the steps. Returns the trained weights, each configuration's loss at its last step and
+    the step it diverged at (-1: never); a loss that overflows at the weights the last step left counts as
+    diverging there (step `steps`)."""
+    k = int(x.shape[0])
+    state = (weights, [tf.zeros_like(w) for w in weights], [tf.zeros_like(w) for w in weights],
+             tf.ones([k], tf.bool), tf.fill([k], -1), tf.fill([k], np.float32(np.nan)))
+    after = None
+    for start in range(0, steps, CHUNK):
+        state, after = loop(state, x, y, tf.constant(start), tf.constant(min(CHUNK, steps - start)),
+                            tf.constant(steps), lr, decay)
+    weights, _, _, alive, diverged_at, last = state
+    diverged_at = tf.where(alive & ~tf.math.is_finite(after), steps, diverged_at)
+    return [w.numpy() for w in weights], last.numpy(), diverged_at.numpy()
 
 
 _LOOPS: dict = {}
@@ -169,10 +195,9 @@ def sweep(configs: list[dict], hidden=(20, 20, 20), activation: str = "elu", ste
     lr = tf.constant([c.lr for c in full], tf.float32)
     decay = tf.constant([c.lr_decay for c in full], tf.float32)
     t0 = time.perf_counter()
-    trained, losses, diverged_at = _loop(len(shapes), shared)(weights, x, y, tf.constant(shared.steps), lr, decay)
+    trained, last, diverged_at = _train(_loop(len(shapes), shared), weights, x, y, shared.steps, lr, decay)
     seconds = time.perf_counter() - t0
-    trained = [w.numpy() for w in trained]
-    rows = _rows(full, data, shared, trained, losses.numpy(), diverged_at.numpy(), diagnose_each)
+    rows = _rows(full, data, shared, trained, last, diverged_at, diagnose_each)
     return SweepResult(rows, shared.steps, seconds)
 
 
@@ -191,13 +216,14 @@ def _configs(configs, shared: Config) -> list[Config]:
 
 
 def _check_size(k: int, shared: Config) -> None:
-    """Refuse a sweep whose loss record or stacked activations would not fit in memory, before allocating."""
+    """Refuse a sweep whose stacked activations would not fit in memory, before allocating (no record grows with
+    the steps: the loop keeps each configuration's last loss only)."""
     widest = max(shared.hidden)
-    need = 4 * k * (shared.steps + 6 * shared.n_train * widest * len(shared.hidden))  # bytes, float32
+    need = 4 * k * 6 * shared.n_train * widest * len(shared.hidden)  # bytes, float32
     if need > MAX_BYTES:
-        raise ValueError(f"a sweep of {k} configurations x {shared.steps} steps on {shared.n_train} points needs about "
-                         f"{need / 1e9:.1f} GB (the loss record and activations); at most {MAX_BYTES / 1e9:.0f} GB: "
-                         "fewer configs or steps")
+        raise ValueError(f"a sweep of {k} configurations on {shared.n_train} points through {len(shared.hidden)} layers "
+                         f"of up to {widest} units needs about {need / 1e9:.1f} GB for its activations; at most "
+                         f"{MAX_BYTES / 1e9:.0f} GB: fewer configs, points or units")
 
 
 def _loop(n_layers: int, shared: Config):
@@ -209,14 +235,14 @@ def _loop(n_layers: int, shared: Config):
     return _LOOPS[key]
 
 
-def _rows(full, data, shared, trained, losses, diverged_at, diagnose_each) -> list[dict]:
+def _rows(full, data, shared, trained, last, diverged_at, diagnose_each) -> list[dict]:
     """One row per configuration, scored (and diagnosed) in a pooled model of the architecture."""
     rows = []
     with POOL.borrow(shared) as model:  # a body to score each row's weights in
         for k, (c, d) in enumerate(zip(full, data)):
             diverged = diverged_at[k] >= 0
             row = {**{name: getattr(c, name) for name in PER_CONFIG}, "target": d.target.name, "r2": float("-inf"),
-                   "diverged": bool(diverged), "final_loss": float(losses[k, -1]), "diagnosis": Diagnosis()}
+                   "diverged": bool(diverged), "final_loss": float(last[k]), "diagnosis": Diagnosis()}
             if diverged:
                 row["diagnosis"] = Diagnosis([diverged_finding(int(diverged_at[k]))])
             else:

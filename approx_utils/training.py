@@ -181,7 +181,8 @@ class Trainer:
             while tf.logical_and(i < steps, finite):
                 step = start + i
                 if decaying:
-                    frac = tf.cast(step, tf.float32) / tf.cast(total, tf.float32)
+                    # 0 at the first step, 1 at the last: the last step's rate is lr * lr_decay
+                    frac = tf.cast(step, tf.float32) / tf.cast(tf.maximum(total - 1, 1), tf.float32)
                     optimizer.learning_rate.assign(lr * tf.pow(lr_decay, frac))
                 mask = None
                 if full_batch:
@@ -232,12 +233,20 @@ class Trainer:
         t0 = time.perf_counter()
         parts = self._chunks(full, lr_decay != 1.0, loss, x, y, start, steps, total, lr, lr_decay, size, seed)
         values = np.concatenate(parts)
+        diverged_at = start + values.size - 1 if values.size and not np.isfinite(values[-1]) else None
+        if diverged_at is None and not self._finite_after(x, y, loss):
+            diverged_at = start + steps  # the last step left weights whose loss overflows
         seconds = time.perf_counter() - t0
-        diverged = bool(values.size and not np.isfinite(values[-1]))
-        return Run(loss=values.astype(np.float64), steps=steps, diverged=diverged,
-                   diverged_at=start + values.size - 1 if diverged else None, seconds=seconds, lr=lr,
+        return Run(loss=values.astype(np.float64), steps=steps, diverged=diverged_at is not None,
+                   diverged_at=diverged_at, seconds=seconds, lr=lr,
                    lr_decay=lr_decay, batch_size=None if full else batch_size, optimizer=self.optimizer_name,
                    loss_name=loss)
+
+    def _finite_after(self, x, y, loss: str) -> bool:
+        """Whether the loss at the weights the run left is finite in float32, as the next step would compute it
+        (one huge step, lr 1e9 say, leaves finite weights whose predictions overflow)."""
+        per = loss_function(loss)(_as_column(y), self.model(_as_column(x), training=False))
+        return bool(np.isfinite(keras.ops.convert_to_numpy(keras.ops.mean(per))))
 
     def _chunks(self, full, decaying, loss, x, y, start, steps, total, lr, lr_decay, size, seed) -> list[np.ndarray]:
         """Call the compiled loop for `steps` steps, `chunk` steps a call: each call's losses. Ctrl-C stops the
@@ -305,13 +314,14 @@ def train(model, x, y, steps: int = 2000, batch_size=None, lr: float = 1e-3, see
         x, y: 1-D arrays of inputs and targets, in the model's units.
         steps: optimizer steps.
         batch_size: None for full batch; 32 mimics `model.fit`'s default (reshuffled every epoch).
-        lr: learning rate; lr_decay: it falls exponentially from `lr` to `lr * lr_decay` over the run.
+        lr: learning rate; lr_decay: it falls exponentially from `lr` at the first step to `lr * lr_decay` at the last.
         seed: fixes the shuffling; the starting weights are the model's own (see `build_mlp(seed=...)`).
         optimizer: a Keras optimizer name ('adam', 'sgd', 'rmsprop', 'adamw', 'nadam').
         loss: 'mse', 'mae', 'huber' or 'bce' (binary cross-entropy: targets in [0, 1] and a sigmoid or clip
             head), each Keras' own loss function, as `model.compile(loss=...)` uses it.
         xla: compile the loop with XLA (below); False runs the plain compiled loop.
-    Returns the `Run`; a NaN/inf loss ends it early, reported as `diverged`, not raised. Ctrl-C stops it
+    Returns the `Run`; a NaN/inf loss ends it early, reported as `diverged`, not raised (so is a last step
+    that leaves a loss beyond float32). Ctrl-C stops it
     within one call of CHUNK steps (KeyboardInterrupt), the model keeping the weights of the steps done.
 
     Both loops are the same algorithm, to float noise; a full batch of 256 points or more is computed as

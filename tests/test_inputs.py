@@ -24,6 +24,14 @@ from approx_utils.exercises import check_cause, check_challenge
     (lambda: au.MinMax(lo="a"), TypeError, "MinMax's \\(lo, hi\\)"),
     (lambda: au.scaling_explorer(target="bogus"), ValueError, "unknown target 'bogus'"),
     (lambda: au.workbench(n_train=1), ValueError, "n_train must be >= 2"),
+    (lambda: au.build_mlp(hidden=(100000, 100000)), ValueError, "hidden=\\(100000, 100000\\) has 10,000,400,001 weights"),
+    (lambda: au.build_mlp(hidden=(4,) * 1000), ValueError, "hidden has 1000 layers; at most 100"),
+    (lambda: au.run_experiment(hidden=(4,) * 101, steps=1), ValueError, "hidden has 101 layers"),
+    (lambda: au.Standardize().fit([1.0, 1.0 + 1e-15, 1.0]), ValueError, "nearly constant .*Standardize"),
+    (lambda: au.MinMax().fit([1e6, 1e6 + 1e-4]), ValueError, "nearly constant .*MinMax"),
+    (lambda: au.MinMax().fit([-1e308, 1e308]), ValueError, "values reaches 1e\\+308, beyond float32"),
+    (lambda: au.diagnose(au.build_mlp(hidden=(4,)), [0.0, 1.0], [0.0, 1.0], run="notarun"), TypeError,
+     "run must be the Run that train returned"),
 ])
 def test_a_wrong_argument_is_a_clear_error(call, error, words):
     with pytest.raises(error, match=words):
@@ -77,3 +85,17 @@ def test_a_model_of_another_shape_is_refused_clearly_and_never_stops_a_fit():
 def test_inputs_beyond_float32_are_refused():
     with pytest.raises(ValueError, match="beyond float32's range"):
         au.diagnose(au.build_mlp(hidden=(4,)), [0.0, 1e39], [0.0, 1.0])
+
+
+def test_a_sweep_too_large_for_memory_is_refused_before_allocating():
+    with pytest.raises(ValueError, match="needs about 9.2 GB for its activations; at most 4 GB"):
+        au.sweep([{}] * 1000, hidden=(64, 64, 64), n_train=2000, steps=1)
+
+
+def test_one_huge_step_is_reported_as_diverged_not_as_a_fit():
+    """lr 1e9 leaves finite weights whose predictions overflow float32: before, R² -4.7e74 and 'saturation'."""
+    exp = au.run_experiment(steps=1, lr=1e9, hidden=(8,), n_train=64)
+    assert exp.diverged and exp.run.diverged_at == 1 and exp.diagnosis.kinds == ["diverged"]
+    assert "learning rate" in exp.diagnosis[0].message + exp.diagnosis[0].fix
+    row, = au.sweep([dict(lr=1e9)], hidden=(8,), steps=1, n_train=64).rows
+    assert row["diverged"] and row["diagnosis"].kinds == ["diverged"]

@@ -348,3 +348,13 @@ def test_ctrl_c_stops_a_long_run_between_calls_and_leaves_a_consistent_model(sca
     assert int(keras.ops.convert_to_numpy(trainer.optimizer.iterations)) < au.config.MAX_STEPS  # stopped part-way
     assert all(np.all(np.isfinite(w)) for w in model.get_weights())
     assert trainer.run(x, y, 5).steps_done == 5  # and it trains on
+
+
+def test_the_decay_reaches_lr_times_lr_decay_at_the_last_step(scaled_relu):
+    """lr_decay is the last step's rate over the first (before: lr * decay ** ((T - 1) / T), 0.0158 over 10 steps)."""
+    x, y = scaled_relu
+    model = au.build_mlp(hidden=(4,), seed=0)
+    for steps in (1, 10, 1500):
+        au.train(model, x, y, steps=steps, lr=0.1, lr_decay=0.01, optimizer="sgd")
+        last = float(keras.ops.convert_to_numpy(au.training.Trainer.for_model(model, "sgd").optimizer.learning_rate))
+        assert last == pytest.approx(0.1 if steps == 1 else 0.001, rel=1e-5)

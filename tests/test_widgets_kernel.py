@@ -60,3 +60,27 @@ def test_a_burst_of_moves_runs_the_latest_setting_only():
         km.shutdown_kernel(now=True)
     assert seen[-1] == values[-1] and shown == values[-1]
     assert len(seen) < len(values) / 2, seen
+
+
+def test_the_kernels_interrupt_stops_a_live_run_after_the_chunk_under_way():
+    """A kernel ignores SIGINT between cells, when a live run trains: the explorer takes it while it runs."""
+    km, kc = jupyter_client.start_new_kernel(kernel_name="python3")
+    try:
+        _execute(kc, "import approx_utils as au\nlab = au.workbench(n_train=64)\nlab.controls['steps'].value = 5000")
+        while _execute(kc, "print(lab._task is None)").strip() != "True":  # the move's own run first
+            time.sleep(0.2)
+        _execute(kc, "lab.toggle_live()")
+        time.sleep(0.5)
+        km.interrupt_kernel()
+        for _ in range(20):  # 5 s at most; it stops after the chunk under way (100 steps)
+            time.sleep(0.25)
+            if _execute(kc, "print(lab._task is None)").strip() == "True":
+                break
+        done = _execute(kc, "print(lab._task is None, lab.result.run.steps_done, lab.play_button.description)")
+        ok = _execute(kc, "print(1 + 1)").strip()  # the kernel lives on
+    finally:
+        kc.stop_channels()
+        km.shutdown_kernel(now=True)
+    stopped, steps, button = done.split(" ", 2)
+    assert stopped == "True" and 0 < int(steps) < 5000 and "Train live" in button, done
+    assert ok == "2"
