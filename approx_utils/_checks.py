@@ -82,6 +82,9 @@ def check_choice(value, name: str, choices) -> str:
 def check_range(value, name: str) -> tuple[float, float]:
     """A pair (lo, hi) of finite numbers with lo < hi."""
     try:
+        if isinstance(value, (str, bytes)) or not all(isinstance(v, numbers.Real) and not isinstance(v, bool)
+                                                      for v in value):
+            raise TypeError
         lo, hi = (float(v) for v in value)
     except (TypeError, ValueError):
         raise TypeError(f"{name} must be a pair (lo, hi) of numbers, got {value!r}") from None

@@ -29,6 +29,7 @@ OPTIMIZERS = ("adam", "sgd", "rmsprop", "adamw", "nadam")
 # The sweep's smaller budget (claims tables, phase maps): what `sweep` trains when not told otherwise.
 SWEEP_BUDGET = dict(steps=1000, n_train=256, n_grid=401)
 MAX_STEPS = 10**6  # ~2.5 min at 0.15 ms/step (1000 points, 3x20 ELU: bench_training); loops count in int32
+MAX_POINTS = 10**6  # a full batch of 10**6 points is ~0.15 s a step; each 20-unit layer's activations 80 MB
 
 
 def _target(v, name):
@@ -53,6 +54,10 @@ def _lr_decay(v, name):
     if v > 1:
         raise ValueError(f"{name} is the final lr as a fraction of lr, in (0, 1]; got {v}")
     return v
+
+
+def _points(v, name):
+    return _at_most(check_int(v, name, minimum=2), name, MAX_POINTS)
 
 
 def _at_most(v, name, limit):
@@ -89,7 +94,7 @@ class Config:
     batch_size: int | None = setting(None, _optional(lambda v, n: check_int(v, n, minimum=1)),
                                      "rows a step (None: full batch)")
     seed: int = setting(0, lambda v, n: check_seed(v), "fixes the sample, the initial weights and the shuffling")
-    n_train: int = setting(1000, lambda v, n: check_int(v, n, minimum=2), "training points drawn from the domain")
+    n_train: int = setting(1000, _points, "training points drawn from the domain")
     output_activation: str = setting(None, _head, "None/'linear', 'sigmoid', 'tanh' or 'clip' (to clip_range)")
     clip_range: tuple = setting((0.0, 1.0), check_range, "the in-model clip's (lo, hi)")
     post_clip: tuple | None = setting(None, _optional(check_range),
@@ -97,7 +102,7 @@ class Config:
     lr_decay: float = setting(1.0, _lr_decay, "final lr as a fraction of lr (exponential decay), in (0, 1]")
     optimizer: str = setting("adam", lambda v, n: check_choice(v, n, OPTIMIZERS), "a Keras optimizer name")
     loss: str = setting("mse", lambda v, n: check_choice(v, n, LOSSES), "'mse', 'mae', 'huber' or 'bce'")
-    n_grid: int = setting(1001, lambda v, n: check_int(v, n, minimum=2), "points of the grid R² is scored on")
+    n_grid: int = setting(1001, _points, "points of the grid R² is scored on")
     beyond: float = setting(0.0, lambda v, n: check_positive(v, n, allow_zero=True),
                             "also judge overshoot this far beyond the domain (a fraction of its width)")
 

@@ -8,7 +8,7 @@ from __future__ import annotations
 import numpy as np
 
 from ._checks import as_1d_array, check_model, check_pair
-from .config import Config
+from .config import CANNOT_RUN, Config, make_config
 from .findings import (
     Diagnosis,
     Finding,
@@ -138,6 +138,17 @@ def _underfit(m: Measured) -> list:  # asked only when no other rule found anyth
 KINDS = tuple(RULES)
 
 
+def _check_setup(setup) -> None:
+    """None, a `Config`, or a dict of known settings with allowed values (the dict may name only some)."""
+    if isinstance(setup, dict):
+        try:
+            make_config(setup)
+        except CANNOT_RUN as err:
+            raise type(err)(f"setup: {err}") from None
+    elif setup is not None and not isinstance(setup, Config):
+        raise TypeError(f"setup must be a Config or a dict of settings, got {type(setup).__name__}")
+
+
 def _setting(setup, name: str, default=None):
     """A setting of `setup`: a `Config` or a dict of settings (None: not known)."""
     if setup is None:
@@ -155,6 +166,7 @@ def measure(model, x, y, run=None, x_beyond=None, loss=None, setup=None) -> Meas
     x, y = check_pair(x, y)
     if run is not None and not isinstance(run, Run):
         raise TypeError(f"run must be the Run that train returned (or None), got {type(run).__name__}")
+    _check_setup(setup)
     loss = loss or (run.loss_name if run is not None else "mse")
     m = Measured(head=output_head(model), init=_setting(setup, "init"), loss=loss,
                  lr=run.lr if run is not None else _setting(setup, "lr"), max_abs_x=float(np.max(np.abs(x))),

@@ -8,6 +8,8 @@ depends on the condition says so.
 from __future__ import annotations
 
 import functools
+import math
+import numbers
 from collections import Counter
 from dataclasses import dataclass, field
 
@@ -28,6 +30,8 @@ RANGE_EXPECTS = ("leaves", "stays", "leaves_more")
 
 def fit_verdict(r2: float) -> str:
     """'fits' (R² >= 0.9), 'partial' (>= 0.5) or 'fails'."""
+    if isinstance(r2, bool) or not isinstance(r2, numbers.Real) or math.isnan(r2):
+        raise TypeError(f"r2 must be a number (an R², -inf for a diverged run), got {r2!r}")
     return "fits" if r2 >= FITS else "partial" if r2 >= PARTIAL else "fails"
 
 

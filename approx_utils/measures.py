@@ -5,13 +5,14 @@ R² against the constant baseline, saturated share per layer, dead units, gradie
 from __future__ import annotations
 
 import functools
+import numbers
 from dataclasses import dataclass
 
 import keras
 import numpy as np
 import tensorflow as tf
 
-from ._checks import as_1d_array, check_model, check_pair
+from ._checks import as_1d_array, check_model, check_pair, check_range
 from .losses import loss_function
 from .models import Clip, dense_layers
 
@@ -24,7 +25,10 @@ def r2(y_true, y_pred) -> float:
     y_true = as_1d_array(y_true, "y_true")
     if y_pred is None or isinstance(y_pred, (str, bytes)):
         raise TypeError(f"y_pred must be an array of numbers, got {type(y_pred).__name__}")
-    y_pred = np.asarray(y_pred, np.float64)
+    try:
+        y_pred = np.asarray(y_pred, np.float64)
+    except (TypeError, ValueError) as err:
+        raise TypeError(f"y_pred must be an array of numbers ({err})") from None
     y_pred = y_pred[:, 0] if y_pred.ndim == 2 and y_pred.shape[1] == 1 else y_pred
     if y_pred.shape != y_true.shape:
         raise ValueError(f"y_true and y_pred must be 1-D (or columns) of one length, got shapes {y_true.shape} "
@@ -137,11 +141,10 @@ def sample_gradient_norms(model, x, y, loss: str = "mse") -> np.ndarray:
 
 def overshoot(pred, lo: float, hi: float, tol: float = OVERSHOOT_TOL) -> dict:
     """Share of predictions outside [lo, hi] by more than tol*(hi-lo), and the largest excess in units of (hi-lo)."""
-    if not hi > lo:
-        raise ValueError(f"overshoot needs a range with lo < hi, got lo={lo!r}, hi={hi!r}")
-    if not tol >= 0:
-        raise ValueError(f"tol must be >= 0 (a share of the range), got {tol!r}")
-    pred = np.asarray(pred, np.float64).ravel()
+    lo, hi = check_range((lo, hi), "overshoot's range (lo, hi)")
+    if isinstance(tol, bool) or not isinstance(tol, numbers.Real) or not tol >= 0:
+        raise ValueError(f"tol must be a number >= 0 (a share of the range), got {tol!r}")
+    pred = as_1d_array(pred, "pred")
     width = hi - lo
     excess = np.maximum(lo - pred, pred - hi) / width
     return {"share": float(np.mean(excess > tol)), "max_excess": float(max(excess.max(), 0.0))}

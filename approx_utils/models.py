@@ -10,7 +10,7 @@ import numbers
 import keras
 import numpy as np
 
-from ._checks import check_choice, check_int, check_positive, check_range, check_seed
+from ._checks import as_1d_array, check_choice, check_int, check_model, check_positive, check_range, check_seed
 
 ACTIVATIONS = ("elu", "relu", "leaky_relu", "sigmoid", "tanh", "selu", "softplus", "gelu", "silu", "linear")
 HEADS = ("linear", "sigmoid", "tanh", "clip")
@@ -139,7 +139,8 @@ def output_head(model) -> str:
 
 def predict(model, x) -> np.ndarray:
     """The model's outputs for 1-D inputs x, as a float64 1-D array (one eager call, no `model.predict` overhead)."""
-    column = np.asarray(x, np.float32).reshape(-1, 1)
+    check_model(model)
+    column = as_1d_array(x, "x").astype(np.float32).reshape(-1, 1)
     return np.asarray(model(column), np.float64).ravel()
 
 
@@ -153,6 +154,7 @@ def reinitialize(model, init=0.05, seed: int = 0) -> None:
 
     Reusing a model keeps its compiled training loop: no re-tracing when only init or seed change.
     """
+    check_model(model)
     init, seed = check_init(init), check_seed(seed)
     for i, layer in enumerate(dense_layers(model)):
         layer.kernel.assign(make_initializer(init, layer_seed(seed, i))(layer.kernel.shape))

@@ -12,6 +12,7 @@ import numpy as np
 from ._checks import check_int, check_positive
 from .measures import layer_states
 from .style import PALETTE, line_width, marker_area
+from .training import Run
 
 COLORS = {"target": PALETTE["black"], "prediction": PALETTE["orange"], "data": PALETTE["blue"],
           "band": PALETTE["green"], "outside": "0.92", "diverged": PALETTE["vermillion"]}
@@ -67,6 +68,8 @@ def plot_fit(exp, ax=None, beyond: float = 0.0, title: str | None = None, max_po
 def plot_seeds(row, ax=None, title: str | None = None):
     """One configuration's fit for every seed of a table row (`over_seeds`): the target and each seed's
     prediction, its R² in the legend, so a figure never shows one lucky (or unlucky) seed as the rule."""
+    if not getattr(row, "exps", None):
+        raise TypeError(f"row must be a row of an over_seeds table (table['label']), got {type(row).__name__}")
     ax = _axes(ax)
     first = row.exps[0]
     ax.plot(first.x_grid, first.target(first.x_grid), color=COLORS["target"], lw=line_width(0.75),
@@ -84,6 +87,8 @@ def plot_seeds(row, ax=None, title: str | None = None):
 def plot_loss(run, ax=None, title: str | None = None):
     """Training loss per step on a log scale, labelled by the loss the run minimized (`run.loss_name`);
     a diverged run is marked where it stopped."""
+    if not isinstance(run, Run):
+        raise TypeError(f"run must be a Run (what train returns, or an experiment's .run), got {type(run).__name__}")
     ax = _axes(ax)
     loss = np.asarray(run.loss, np.float64)
     steps = np.arange(1, loss.size + 1)
@@ -102,6 +107,7 @@ def plot_loss(run, ax=None, title: str | None = None):
 
 def plot_activations(model, x, axes=None, bins: int = 40):
     """Per hidden layer: histograms of pre-activations (top row) and outputs (bottom row), flat share in the title."""
+    bins = check_int(bins, "bins", minimum=1)
     states = layer_states(model, x)[:-1]
     if axes is None:
         _, axes = plt.subplots(2, len(states), figsize=(3 * len(states), 4.5), layout="constrained", squeeze=False)

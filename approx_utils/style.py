@@ -75,7 +75,7 @@ def set_style(name: str = "notebook") -> _Previous:
     name: 'notebook' (default, a laptop screen) or 'lecture' (a projector: larger fonts, thicker lines).
     Use it as a statement, or as `with au.set_style("lecture"): ...` to restore the previous style after.
     """
-    check_choice(name, "name", tuple(STYLES))
+    check_choice(name, "style name", tuple(STYLES))
     previous = _Previous(_current["name"], {key: mpl.rcParams[key] for key in STYLES[name].rc})
     mpl.rcParams.update(STYLES[name].rc)
     _current["name"] = name

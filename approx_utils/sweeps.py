@@ -208,6 +208,8 @@ def _configs(configs, shared: Config) -> list[Config]:
     if shared.output_activation not in ("linear", "sigmoid"):
         raise ValueError(f"a sweep's output_activation must be None or 'sigmoid', got {shared.output_activation!r}")
     for c in configs:
+        if not isinstance(c, dict):
+            raise TypeError(f"each of configs must be a dict of settings (see grid_configs), got {c!r}")
         unknown = set(c) - set(PER_CONFIG)
         if unknown:
             raise ValueError(f"unknown setting(s) {sorted(unknown)} in a sweep configuration; "

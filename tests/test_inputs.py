@@ -15,7 +15,7 @@ from approx_utils.exercises import check_cause, check_challenge
     (lambda: au.r2([1.0, np.nan], [1.0, 2.0]), ValueError, "y_true holds 1 NaN"),
     (lambda: au.r2(np.ones((10, 2)), np.ones((2, 10))), ValueError, "y_true must be 1-D"),
     (lambda: au.r2([1.0, 2.0], [1.0, 2.0, 3.0]), ValueError, "one length"),
-    (lambda: au.overshoot([0.5], 0.0, 1.0, tol=-0.1), ValueError, "tol must be >= 0"),
+    (lambda: au.overshoot([0.5], 0.0, 1.0, tol=-0.1), ValueError, "tol must be a number >= 0"),
     (lambda: au.plot_fit(None), TypeError, "exp must be an Experiment"),
     (lambda: au.over_seeds({"a": {}}, seeds=5), TypeError, "seeds must be a non-empty list"),
     (lambda: au.over_seeds(["x/100"]), TypeError, "rows must be a non-empty dict"),
