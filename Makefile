@@ -60,6 +60,7 @@ bench: $(E2E_STAMP) chromium
 	$(BIN)/python -m benchmarks.bench_training
 	$(BIN)/python -m benchmarks.bench_widgets
 	$(BIN)/python -m benchmarks.bench_sweep
+	$(BIN)/python -m benchmarks.bench_interrupt
 	$(BIN)/python -m benchmarks.bench_browser
 
 # Static reveal.js decks of notebooks 00-05 from their committed outputs (no re-run), with explorer snapshots.

@@ -5,7 +5,7 @@ matmuls), with Adam written out in the same arithmetic as Keras' Adam, so a conf
 sweep ends where it ends trained alone. Each configuration has its own target, scalings, init, seed,
 learning rate and decay; they share the architecture, the step budget and the training-set size.
 Full batch only. A configuration whose loss turns NaN/inf is frozen and reported as diverged. The loop is
-called CHUNK steps at a time: Ctrl-C stops a sweep between calls (KeyboardInterrupt).
+called at most CHUNK steps (about CALL_S seconds) at a time: Ctrl-C stops a sweep between calls (KeyboardInterrupt).
 The same list of configurations gives the same numbers every time; a different list (rows added or
 removed) can move a row's numbers in the last digits, because batched kernels block differently
 for another stack size, and a chaotic run (large learning rate) can amplify that.
@@ -26,7 +26,7 @@ from .losses import check_loss, loss_function
 from .measures import r2
 from .models import layer_seed, make_initializer
 from .pool import POOL
-from .training import CHUNK
+from .training import CHUNK, FIRST_CALL, steps_per_call
 
 PER_CONFIG = ("target", "x_scale", "y_scale", "init", "lr", "lr_decay", "seed")
 BETA_1, BETA_2, EPSILON = 0.9, 0.999, 1e-7  # keras.optimizers.Adam's defaults
@@ -141,19 +141,21 @@ def _fraction(t, total):
 
 
 def _train(loop, weights, x, y, steps, lr, decay):
-    """Run the compiled loop CHUNK steps a call, so Ctrl-C lands between calls (KeyboardInterrupt), and no
-    record grows with the steps. Returns the trained weights, each configuration's loss at its last step and
-    the step it diverged at (-1: never); a loss that overflows at the weights the last step left counts as
-    diverging there (step `steps`)."""
+    """Run the compiled loop a call of at most CHUNK steps (about CALL_S seconds) at a time, as `train` does,
+    so Ctrl-C lands between calls (KeyboardInterrupt), and no record grows with the steps. Returns the trained
+    weights, each configuration's loss at its last step and the step it diverged at (-1: never); a loss that
+    overflows at the weights the last step left counts as diverging there (step `steps`)."""
     k = int(x.shape[0])
     state = (weights, [tf.zeros_like(w) for w in weights], [tf.zeros_like(w) for w in weights],
              tf.ones([k], tf.bool), tf.fill([k], -1), tf.fill([k], np.float32(np.nan)))
-    after = None
-    for start in range(0, steps, CHUNK):
-        state, after = loop(state, x, y, tf.constant(start), tf.constant(min(CHUNK, steps - start)),
-                            tf.constant(steps), lr, decay)
+    after, start, per_call = None, 0, FIRST_CALL
+    while start < steps:
+        n, t0 = min(CHUNK, steps - start, per_call), time.perf_counter()
+        state, after = loop(state, x, y, tf.constant(start), tf.constant(n), tf.constant(steps), lr, decay)
+        after = after.numpy()
+        start, per_call = start + n, steps_per_call(n, time.perf_counter() - t0)
     weights, _, _, alive, diverged_at, last = state
-    diverged_at = tf.where(alive & ~tf.math.is_finite(after), steps, diverged_at)
+    diverged_at = tf.where(alive & ~np.isfinite(after), steps, diverged_at)
     return [w.numpy() for w in weights], last.numpy(), diverged_at.numpy()
 
 

@@ -30,6 +30,11 @@ from .models import output_head
 # steps (a longer run is several calls of one compiled loop); a mini-batch is `batch_size` rows, the last of
 # an epoch masked; the epoch orders come from the plain path's seeded shuffle, computed outside XLA.
 CHUNK = 1000
+# A call runs at most CHUNK steps, and about CALL_S seconds of them (measured on the run's previous call; the
+# first call of a run takes FIRST_CALL steps): Ctrl-C lands between calls, so within about CALL_S on any model
+# and data size. Calls of any length give the same weights (the loop state carries over exactly).
+CALL_S = 0.2
+FIRST_CALL = 100
 _XLA_STARTED = []  # non-empty once a loop has run under XLA in this process
 # A full batch of at least HALVES_MIN_POINTS points is computed as two halves (the loss and gradients of
 # each, then summed): the halves are independent, so XLA and TensorFlow run them on two cores at once.
@@ -191,7 +196,7 @@ class Trainer:
                     b = step % batches
                     at = b * fixed_batch + tf.range(fixed_batch)
                     mask = at < n
-                    idx = tf.gather(orders[step // batches - first_epoch], tf.minimum(at, n - 1))
+                    idx = tf.gather(tf.gather(orders, step // batches - first_epoch), tf.minimum(at, n - 1))
                     xb, yb = tf.gather(x, idx), tf.gather(y, idx)
                 else:  # epoch e is shuffled by seed (seed, e), as model.fit reshuffles every epoch
                     idx = epoch_order(n, seed, step // batches)
@@ -249,7 +254,8 @@ class Trainer:
         return bool(np.isfinite(keras.ops.convert_to_numpy(keras.ops.mean(per))))
 
     def _chunks(self, full, decaying, loss, x, y, start, steps, total, lr, lr_decay, size, seed) -> list[np.ndarray]:
-        """Call the compiled loop for `steps` steps, `chunk` steps a call: each call's losses. Ctrl-C stops the
+        """Call the compiled loop for `steps` steps, at most `chunk` a call (about CALL_S seconds of them): each
+        call's losses. Ctrl-C stops the
         run between calls (KeyboardInterrupt), the model holding the weights of the steps done.
 
         If XLA cannot compile the loop (an op without an XLA kernel, say, in a custom layer), the call fails
@@ -259,18 +265,20 @@ class Trainer:
         args = (_as_column(x), _as_column(y))
         rest = (tf.constant(total), tf.constant(lr, tf.float32), tf.constant(lr_decay, tf.float32),
                 tf.constant(size), tf.constant(seed))
-        parts, begin = [], 0
+        parts, begin, per_call = [], 0, FIRST_CALL
         while begin < steps:
             xla = self.xla and self.xla_error is None
-            chunk = min(self.chunk, steps - begin)  # on both paths: Ctrl-C lands between calls
+            chunk = min(self.chunk, steps - begin, per_call)  # on both paths: Ctrl-C lands between calls
             span = self.chunk // batches + 2 if xla and not full else 0  # epochs a call of `chunk` steps can touch
             first = (start + begin) // batches
             orders = epoch_orders(x.size, seed, first, span) if span else _NO_ORDERS
             call = (*args, orders, tf.constant(first), tf.constant(start + begin), tf.constant(chunk), *rest)
             try:
                 # XLA's first compile in a process announces itself on stderr (TensorFlow 2.16-2.19): muted.
+                t0 = time.perf_counter()
                 with muted_stderr() if xla and not _XLA_STARTED else contextlib.nullcontext():
                     parts.append(self._loop(full, decaying, loss, xla, size)(*call).numpy())
+                per_call = steps_per_call(chunk, time.perf_counter() - t0)
                 self.paths.add("xla" if xla else "plain")
                 if xla and not _XLA_STARTED:
                     _XLA_STARTED.append(True)
@@ -283,6 +291,11 @@ class Trainer:
             if parts[-1].size < chunk:  # a non-finite loss ended it
                 break
         return parts
+
+
+def steps_per_call(steps: int, seconds: float) -> int:
+    """How many steps the next call should run to take about CALL_S, from a call of `steps` that took `seconds`."""
+    return max(1, int(steps * CALL_S / max(seconds, 1e-6)))
 
 
 _NO_ORDERS = tf.zeros([0, 0], tf.int32)
@@ -322,7 +335,8 @@ def train(model, x, y, steps: int = 2000, batch_size=None, lr: float = 1e-3, see
         xla: compile the loop with XLA (below); False runs the plain compiled loop.
     Returns the `Run`; a NaN/inf loss ends it early, reported as `diverged`, not raised (so is a last step
     that leaves a loss beyond float32). Ctrl-C stops it
-    within one call of CHUNK steps (KeyboardInterrupt), the model keeping the weights of the steps done.
+    within one call (about CALL_S, at most CHUNK steps: KeyboardInterrupt), the model keeping the weights of the
+    steps done.
 
     Both loops are the same algorithm, to float noise; a full batch of 256 points or more is computed as
     two halves, one per core. Where XLA cannot compile a model (a custom layer with an op it has no kernel

@@ -358,3 +358,16 @@ def test_the_decay_reaches_lr_times_lr_decay_at_the_last_step(scaled_relu):
         au.train(model, x, y, steps=steps, lr=0.1, lr_decay=0.01, optimizer="sgd")
         last = float(keras.ops.convert_to_numpy(au.training.Trainer.for_model(model, "sgd").optimizer.learning_rate))
         assert last == pytest.approx(0.1 if steps == 1 else 0.001, rel=1e-5)
+
+
+def test_ctrl_c_sent_to_another_process_stops_train_on_both_loops_and_a_sweep():
+    """SIGINT from outside, as a terminal or a kernel's Interrupt sends it, to runs of MAX_STEPS steps
+    (benchmarks/bench_interrupt.py prints how soon each stopped)."""
+    from benchmarks.bench_interrupt import PHASES, measure
+
+    results = measure()
+    assert [r["phase"] for r in results] == list(PHASES)
+    for r in results:
+        assert r["stopped"], r
+        if r["phase"].startswith("train"):
+            assert 0 < r["steps"] < au.config.MAX_STEPS and r["weights_finite"], r
