@@ -34,6 +34,7 @@ COLLAPSE_STD = 0.1       # predictions spread less than 10% of the target's spre
 COLLAPSE_WEAK = (0.3, 0.05)  # ... or less than 30% while explaining under 5% of the variance (R² < 0.05)
 VANISHING_RATIO = 1e-3   # first-layer gradient under 1/1000 of the largest layer's,
 VANISHING_ABS = 1e-6     # ... or under 1e-6 of the loss's own scale (sqrt(MSE)): every layer starved
+CONSTANT_MISS = 0.02     # a constant target missed by more than 2% of its size (or of 1) is underfit
 OVERSHOOT_SHARE = 0.01   # predictions out of range for more than 1% of the points is an overshoot finding
 UNDERFIT_R2 = 0.9        # a fit below this R² on the training points that no other finding explains
 RELU_FAMILY = ("relu", "relu6")
@@ -129,7 +130,13 @@ def _overshoot(m: Measured) -> list:
 
 @rule("underfit")
 def _underfit(m: Measured) -> list:  # asked only when no other rule found anything
-    if not m.r2 < UNDERFIT_R2:  # NaN (constant targets) is no underfit either
+    if m.y_hi == m.y_lo:  # constant targets: R² is undefined, so judge the miss against the target's size
+        if not m.loss_scale > CONSTANT_MISS * max(abs(m.y_hi), 1.0):
+            return []
+        return [Finding("underfit", f"the targets are constant (y = {m.y_hi:.3g}) and the predictions miss them by "
+                        f"{m.loss_scale:.3g} (root mean square; R² is undefined for a constant target)",
+                        tuple(underfit_fixes(m)), {"rms": m.loss_scale, **m.trend})]
+    if not m.r2 < UNDERFIT_R2:
         return []
     return [Finding("underfit", f"the fit is poor (R² = {m.r2:.2f} on the points examined) and none of the failure "
                     "modes above is measured", tuple(underfit_fixes(m)), {"r2": m.r2, **m.trend})]

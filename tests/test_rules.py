@@ -1,4 +1,5 @@
 """Each rule of `diagnose` at its thresholds, on plain measured numbers (no model, no training)."""
+import numpy as np
 import pytest
 
 import approx_utils as au
@@ -119,3 +120,13 @@ def test_run_experiment_names_a_post_clip_that_flattens_raw_targets():
     import approx_utils as au
     exp = au.run_experiment(target="parabola", x_scale="minmax", post_clip=(0, 1), steps=50, n_train=64)
     assert "post_clip" in [f.setting for f in exp.diagnosis[0].fixes]
+
+
+def test_a_constant_target_missed_is_underfit_not_all_well():
+    """R² is undefined against a constant target; before, an untrained model on y = 1 got 'no problems found'."""
+    x = np.linspace(-1.0, 1.0, 50)
+    found = au.diagnose(au.build_mlp(hidden=(4,)), x, np.ones_like(x))
+    assert found.kinds == ["underfit"] and "targets are constant (y = 1)" in found[0].message
+    model = au.build_mlp(hidden=(4,))
+    au.train(model, x, np.ones_like(x), steps=300, lr=1e-2)
+    assert au.diagnose(model, x, np.ones_like(x)).kinds == []  # fitted: all well
