@@ -179,7 +179,8 @@ def measure(model, x, y, run=None, x_beyond=None, loss=None, setup=None) -> Meas
                  lr=run.lr if run is not None else _setting(setup, "lr"), max_abs_x=float(np.max(np.abs(x))),
                  y_lo=float(np.min(y)), y_hi=float(np.max(y)), trend=loss_trend(run))
     # Weights or predictions beyond float32 (a huge last step leaves finite weights that overflow) diverged.
-    finite = all(np.all(np.isfinite(w)) for w in model.get_weights()) and np.all(np.isfinite(predict(model, x)))
+    raw = predict(model, x)
+    finite = all(np.all(np.isfinite(w)) for w in model.get_weights()) and np.all(np.isfinite(raw))
     if (run is not None and run.diverged) or not finite:
         m.diverged, m.diverged_at = True, run.diverged_at if run is not None else None
         return m
@@ -187,7 +188,7 @@ def measure(model, x, y, run=None, x_beyond=None, loss=None, setup=None) -> Meas
     post_clip = m.post_clip = _setting(setup, "post_clip")
     if post_clip is not None:
         m.targets_clipped = float(np.mean((y < post_clip[0]) | (y > post_clip[1])))
-    pred = _clipped(predict(model, x), post_clip)
+    pred = _clipped(raw, post_clip)
     y_std = float(np.std(y))
     m.r2 = r2(y, pred) if y_std > 0 else float("nan")
     m.spread_ratio = float(np.std(pred)) / y_std if y_std > 0 else float("inf")

@@ -26,7 +26,7 @@ from .losses import check_loss, loss_function
 from .measures import r2
 from .models import layer_seed, make_initializer
 from .pool import POOL
-from .training import CHUNK, FIRST_CALL, steps_per_call
+from .training import CHUNK, FIRST_CALL, decay_fraction, steps_per_call
 
 PER_CONFIG = ("target", "x_scale", "y_scale", "init", "lr", "lr_decay", "seed")
 BETA_1, BETA_2, EPSILON = 0.9, 0.999, 1e-7  # keras.optimizers.Adam's defaults
@@ -115,7 +115,7 @@ def _compile(n_layers: int, activation, head, loss: str):
             diverged_at = tf.where(alive & ~finite, t, diverged_at)
             alive = alive & finite
             step = tf.cast(t + 1, tf.float32)
-            rate = lr * tf.pow(decay, _fraction(t, total))
+            rate = lr * tf.pow(decay, decay_fraction(t, total))
             alpha = rate * tf.sqrt(1 - tf.pow(BETA_2, step)) / (1 - tf.pow(BETA_1, step))
             new_weights, new_m, new_v = [], [], []
             for w, g, m, v in zip(weights, grads, moments, velocities):
@@ -132,12 +132,6 @@ def _compile(n_layers: int, activation, head, loss: str):
         return (weights, moments, velocities, alive, diverged_at, last), losses_of(weights, x, y)
 
     return loop
-
-
-def _fraction(t, total):
-    """How far step t is through a run of `total` steps, 0 at the first and 1 at the last: the learning rate
-    at step t is lr * lr_decay ** fraction (as in `train`)."""
-    return tf.cast(t, tf.float32) / tf.cast(tf.maximum(total - 1, 1), tf.float32)
 
 
 def _train(loop, weights, x, y, steps, lr, decay):

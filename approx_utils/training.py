@@ -186,9 +186,7 @@ class Trainer:
             while tf.logical_and(i < steps, finite):
                 step = start + i
                 if decaying:
-                    # 0 at the first step, 1 at the last: the last step's rate is lr * lr_decay
-                    frac = tf.cast(step, tf.float32) / tf.cast(tf.maximum(total - 1, 1), tf.float32)
-                    optimizer.learning_rate.assign(lr * tf.pow(lr_decay, frac))
+                    optimizer.learning_rate.assign(lr * tf.pow(lr_decay, decay_fraction(step, total)))
                 mask = None
                 if full_batch:
                     xb, yb = x, y
@@ -291,6 +289,12 @@ class Trainer:
             if parts[-1].size < chunk:  # a non-finite loss ended it
                 break
         return parts
+
+
+def decay_fraction(t, total):
+    """How far step t is through a run of `total` steps, 0 at the first and 1 at the last: the learning rate
+    at step t is lr * lr_decay ** fraction, so the last step's is lr * lr_decay (train's loop and sweep's)."""
+    return tf.cast(t, tf.float32) / tf.cast(tf.maximum(total - 1, 1), tf.float32)
 
 
 def steps_per_call(steps: int, seconds: float) -> int:
