@@ -32,6 +32,29 @@ def _explorer_slide(frame) -> str:
     }""", EXPLORER_BOX)
 
 
+def _go_to_explorer_slide(slides, page, timeout_s: float = 90) -> str:
+    """Turn the slideshow to the explorer's slide once reveal.js has built it; returns its 'h-v'.
+
+    The explorer's widget can be in the frame before RISE has wrapped every cell in its slide, or before
+    reveal.js reads the address: a hash set then is lost (CI, a busy machine). So ask again until the
+    present slide holds the explorer, and say what was on screen if it never does.
+    """
+    deadline, where = time.monotonic() + timeout_s, None
+    while time.monotonic() < deadline:
+        where = _explorer_slide(slides)
+        if where and slides.locator(".reveal.ready").count():
+            slides.evaluate(f"() => {{ location.hash = '#/slide-{where}'; }}")
+            try:
+                slides.wait_for_selector(f".reveal section.present {EXPLORER_BOX}", state="visible", timeout=5_000)
+                return where
+            except PlaywrightTimeout:
+                pass
+        slides.wait_for_timeout(500)
+    page.screenshot(path=str(ARTIFACTS / "rise-explorer-not-shown.png"))
+    raise AssertionError(f"the slideshow never showed the explorer's slide in {timeout_s:.0f} s: slide {where}, "
+                         f"address {slides.url}, reveal ready: {slides.locator('.reveal.ready').count()}")
+
+
 def test_a_slider_moved_on_a_rise_slide_redraws_the_figure(lab, browser):
     """Run All, save, Alt+R: on the explorer's slide, a drag of the learning-rate handle gives a new figure."""
     # Its own copy, so that saving it leaves the notebook the other tests open alone.
@@ -59,9 +82,7 @@ def test_a_slider_moved_on_a_rise_slide_redraws_the_figure(lab, browser):
                                      f"{[f.url for f in notebook.page.frames]}; console: {notebook.console_errors[:5]}")
             notebook.page.wait_for_timeout(200)
         slides = frames[0]
-        where = _explorer_slide(slides)
-        slides.evaluate(f"() => {{ location.hash = '#/slide-{where}'; }}")
-        slides.wait_for_selector(f".reveal section.present {EXPLORER_BOX}", state="visible", timeout=30_000)
+        where = _go_to_explorer_slide(slides, notebook.page)
         view = ExplorerView(slides, slides.locator(f".reveal section.present {EXPLORER_BOX}").first)
         before, old = view.readout("learning rate"), view.src()
         view.drag("learning rate", 60)
