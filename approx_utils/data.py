@@ -6,6 +6,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
+from .measures import r2
 from .models import predict
 from .scaling import Scaler, get_scaler
 from .targets import Target, get_target
@@ -41,3 +42,12 @@ def predict_original(model, x_scaler, y_scaler, x, post_clip=None) -> np.ndarray
     if not np.all(np.isfinite(raw)):
         return np.full_like(raw, np.nan)
     return y_scaler.inverse_transform(raw if post_clip is None else np.clip(raw, *post_clip))
+
+
+def scored_r2(target: Target, model, x_scaler, y_scaler, x_grid, y_grid_pred, post_clip=None) -> float:
+    """R² on the target's scoring points: the domain grid's predictions (`y_grid_pred` on `x_grid`), or, for
+    a target from samples, predictions of its held-out samples."""
+    if target.held_out is None:
+        return r2(target(x_grid), y_grid_pred)
+    x, y = target.held_out
+    return r2(y, predict_original(model, x_scaler, y_scaler, x, post_clip))

@@ -11,6 +11,7 @@ from .explorer import Explorer
 from .measures import layer_states, overshoot
 from .plotting import COLORS, LAYER_COLORS, plot_fit, plot_loss
 from .style import line_width
+from .targets import Target
 
 LEGEND_LOC = "upper left"  # a fixed legend: "best" searches for room on every redraw (~25 ms)
 TARGET_CHOICES = ["relu_shift", "indicator", "parabola", "sine", "step", "abs"]
@@ -21,6 +22,16 @@ def _checked(target=None, **settings) -> None:
     if target is not None:
         check_choice(target, "target", TARGET_CHOICES)
     Config(**settings)
+
+
+def _target_dropdown(target) -> object:
+    """The target menu: the built-in targets, and a student's own `Target` first; `target` is chosen."""
+    options = [(name, name) for name in TARGET_CHOICES]
+    if isinstance(target, Target):
+        options.insert(0, (target.name, target))
+    else:
+        check_choice(target, "target", TARGET_CHOICES)
+    return dropdown("target", options, target)
 
 
 def _draw_fit_and_loss(axes, exp, values) -> None:
@@ -134,12 +145,18 @@ def overshoot_explorer(steps: int = 1000, n_train: int = 256) -> Explorer:
     return Explorer(controls, config, draw, knobs=knobs, title="Range overshoot: output head x target x extrapolation")
 
 
-def workbench(n_train: int = 256) -> Explorer:
-    """Every knob at once: data, scaling, architecture, init, optimizer, budget, seed."""
+def workbench(n_train: int = 256, target="parabola") -> Explorer:
+    """Every knob at once: data, scaling, architecture, init, optimizer, budget, seed.
+
+    Args:
+        n_train: training points (at most this many of a target's own samples).
+        target: the target shown first: a name in `TARGETS`, or your own `Target` (`Target.from_function`,
+            `Target.from_samples`), which joins the menu.
+    """
     _checked(n_train=n_train)
     scales = [("raw", "raw"), ("÷ 100", 100), ("min-max", "minmax"), ("standardize", "standardize")]
     controls = {
-        "target": dropdown("target", TARGET_CHOICES, "parabola"),
+        "target": _target_dropdown(target),
         "x_scale": dropdown("x scaling", scales, 100),
         "y_scale": dropdown("y scaling", [scales[0], scales[2], scales[3]], "raw"),
         "activation": dropdown("activation", ["elu", "relu", "leaky_relu", "tanh", "sigmoid", "selu"], "elu"),

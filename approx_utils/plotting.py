@@ -28,6 +28,15 @@ def _axes(ax, figsize=(6, 3.5)):
     return ax
 
 
+def _draw_target(ax, target, x, y) -> None:
+    """The target as a line over x; a target from samples as its held-out points, the ones R² is scored on."""
+    if target.held_out is None:
+        ax.plot(x, y, color=COLORS["target"], lw=line_width(0.75), label=f"target {target.formula}")
+    else:
+        ax.scatter(*target.held_out, s=marker_area(1.0), marker="x", color=COLORS["target"], zorder=3,
+                   label="held-out samples (scored)")
+
+
 def plot_fit(exp, ax=None, beyond: float = 0.0, title: str | None = None, max_points: int = 200,
              legend_loc: str = "best"):
     """Target, prediction and training points in original units, with the target's range as a band.
@@ -52,7 +61,7 @@ def plot_fit(exp, ax=None, beyond: float = 0.0, title: str | None = None, max_po
     step = max(1, exp.x_train.size // max_points)
     ax.scatter(exp.x_train[::step], exp.y_train[::step], s=marker_area(0.7), color=COLORS["data"], alpha=0.5,
                label="training data")
-    ax.plot(x, y_true, color=COLORS["target"], lw=line_width(0.75), label=f"target {target.formula}")
+    _draw_target(ax, target, x, y_true)
     if exp.diverged:
         ax.text(0.5, 0.5, f"diverged at step {exp.run.diverged_at}", transform=ax.transAxes, ha="center",
                 color=COLORS["diverged"], fontsize="large")
@@ -72,8 +81,7 @@ def plot_seeds(row, ax=None, title: str | None = None):
         raise TypeError(f"row must be a row of an over_seeds table (table['label']), got {type(row).__name__}")
     ax = _axes(ax)
     first = row.exps[0]
-    ax.plot(first.x_grid, first.target(first.x_grid), color=COLORS["target"], lw=line_width(0.75),
-            label=f"target {first.target.formula}")
+    _draw_target(ax, first.target, first.x_grid, first.target(first.x_grid))
     for exp, color in zip(row.exps, SEED_COLORS):
         seed = exp.config.seed
         ax.plot(exp.x_grid, exp.y_grid_pred, color=color, lw=line_width(0.75), label=f"seed {seed}: R² = {exp.r2:.2f}")

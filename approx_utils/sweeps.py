@@ -20,10 +20,9 @@ import numpy as np
 import tensorflow as tf
 
 from .config import SWEEP_BUDGET, Config
-from .data import predict_original, prepare_data
+from .data import predict_original, prepare_data, scored_r2
 from .diagnostics import Diagnosis, diagnose, diverged_finding
 from .losses import check_loss, loss_function
-from .measures import r2
 from .models import layer_seed, make_initializer
 from .pool import POOL
 from .training import CHUNK, FIRST_CALL, decay_fraction, steps_per_call
@@ -179,6 +178,11 @@ def sweep(configs: list[dict], hidden=(20, 20, 20), activation: str = "elu", ste
     data = [prepare_data(c) for c in full]
     for d in data:
         check_loss(loss, d.ys, shared.output_activation)
+    sizes = {d.target.name: d.xs.size for d in data}
+    if len(set(sizes.values())) > 1:  # one tensor holds every configuration's points
+        raise ValueError(f"a sweep trains every configuration on as many points, but these targets give "
+                         f"{', '.join(f'{k!r} {v}' for k, v in sizes.items())}: set n_train to at most "
+                         f"{min(sizes.values())}")
     widths = (1,) + shared.hidden + (1,)
     shapes = list(zip(widths[:-1], widths[1:]))
     kernels = [_initial(shapes, c.init, c.seed) for c in full]
@@ -246,7 +250,8 @@ def _rows(full, data, shared, trained, last, diverged_at, diagnose_each) -> list
             else:
                 model.set_weights([w[k] for w in trained])
                 x_grid = d.target.grid(shared.n_grid)
-                row["r2"] = r2(d.target(x_grid), predict_original(model, d.x_scaler, d.y_scaler, x_grid))
+                row["r2"] = scored_r2(d.target, model, d.x_scaler, d.y_scaler, x_grid,
+                                      predict_original(model, d.x_scaler, d.y_scaler, x_grid))
                 if diagnose_each:
                     row["diagnosis"] = diagnose(model, d.xs, d.ys, loss=shared.loss)
             rows.append(row)
