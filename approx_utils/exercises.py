@@ -5,12 +5,14 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+import keras
 import numpy as np
+import tensorflow as tf
 
 from .cases import COLLAPSE_CAUSES, collapse_case
 from .config import CANNOT_RUN, Config, make_config
 from .experiments import iterate_experiment, run_experiment
-from .measures import overshoot, saturation
+from .measures import FLAT, OVERSHOOT_TOL, _derivative, _peak_derivative, overshoot, saturation
 from .models import build_mlp
 from .scaling import get_scaler
 from .sweeps import sweep
@@ -79,6 +81,41 @@ def _fit_goal(config, allowed: set, goal: float = 0.95, done: str = "", more_hin
     return Outcome(False, f"median R² = {exp.r2:.2f}, short of {goal}. " + _hint_from(exp, allowed) + more_hint)
 
 
+def _measurement(fn, name: str, cases: list[tuple], truth, hints: list) -> Outcome:
+    """The one runner of the fill-in-the-blank exercises: the student's `fn` on every case against the
+    package's own measurement `truth`; a miss shows the case, both numbers, and the first hint whose test
+    (got, *case) holds. A wrong or unfinished function is answered, never raised."""
+    if not callable(fn):
+        return Outcome(False, f"pass your function itself: {name}, without parentheses (got {type(fn).__name__}).")
+    answers = []
+    for case in cases:
+        try:
+            with np.errstate(all="ignore"):  # np.exp(400) in a student's sigmoid is inf, and still right
+                got = fn(*(np.array(c) if isinstance(c, np.ndarray) else c for c in case))  # a copy it may change
+        except Exception as err:  # noqa: BLE001 - the student's code: say what it raised
+            return Outcome(False, f"your {name} raised {type(err).__name__}: {err}")
+        if got is None or got is Ellipsis:
+            return Outcome(False, f"your {name} returns nothing yet: fill in the blank (...) and return the share.")
+        try:
+            answers.append(float(got))
+        except (TypeError, ValueError):
+            return Outcome(False, f"your {name} must return one number, a share from 0 to 1; got "
+                                  f"{type(got).__name__} {np.shape(got)}. Hint: np.mean of a True/False array.")
+    wants = [truth(*case) for case in cases]
+    missed = [k for k, (got, want) in enumerate(zip(answers, wants)) if not abs(got - want) <= 1e-6]
+    if missed:  # the hint whose mistake explains every answer
+        if all(np.isclose(got, want * np.size(case[0])) for got, want, case in zip(answers, wants, cases)):
+            hint = "that is a count: a share divides it by how many values there are (np.mean of a True/False array)."
+        else:
+            hint = next((h for test, h in hints if all(test(got, *case) for got, case in zip(answers, cases))),
+                        "compare your test with the definition above.")
+        k = missed[0]
+        shown = ", ".join(np.array2string(np.asarray(c), precision=3, threshold=6) for c in cases[k])
+        return Outcome(False, f"on ({shown}) your {name} gives {answers[k]:.4g}; the package measures "
+                              f"{wants[k]:.4g}. Hint: {hint}")
+    return Outcome(True, f"your {name} agrees with the package's measurement on all {len(cases)} test cases.")
+
+
 def _median_run(exps: list):
     """The run whose R² is the median of the seeds': the one a hint is read from."""
     return sorted(exps, key=lambda e: e.r2)[len(exps) // 2]
@@ -118,6 +155,32 @@ def check_input_scaling(x_scale) -> Outcome:
                           f"{100 * worst:.0f}% of the first layer is flat (goal: under 5%). "
                           "Hint: a sigmoid is flat where |z| > 6, "
                           "and z = w x with |w| about 0.5 here: bring x down to order 1.")
+
+
+def _sigmoid_flat_share(z) -> float:
+    """The package's flat share of one sigmoid layer: `layer_states`' own test on pre-activations z."""
+    z = tf.constant(np.asarray(z, np.float64), tf.float32)
+    return float(np.mean(_derivative(keras.activations.sigmoid, z).numpy() < FLAT * _peak_derivative("sigmoid")))
+
+
+def check_flat_share(flat_share) -> Outcome:
+    """01, exercise 3 (fill in the blank): your `flat_share(z)`, the share of a sigmoid layer's pre-activations
+    z where its derivative σ(z)(1 - σ(z)) is below 1% of its peak, against the package's measurement."""
+    rng = np.random.default_rng(0)
+    cases = [(np.array([0.0, 2.0, -5.0, 7.0, -8.0]),), (rng.normal(0, 10, (64, 20)),), (rng.normal(0, 1, 200),),
+             (rng.uniform(-400, 400, (32, 20)),)]
+    hints = [
+        (lambda got, z: np.isclose(got, np.mean(np.abs(z) > 1 / FLAT)), "the bar is on the derivative, not on |z|."),
+        (lambda got, z: np.isclose(got, np.mean(_sig_grad(z) < FLAT)),
+         "1% of the derivative's peak: σ'(z) peaks at 0.25 (at z = 0), so the bar is 0.0025, not 0.01."),
+        (lambda got, z: np.isclose(got, np.mean(_sig_grad(z) >= FLAT * 0.25)), "that is the share that is NOT flat."),
+    ]
+    return _measurement(flat_share, "flat_share", cases, _sigmoid_flat_share, hints)
+
+
+def _sig_grad(z):
+    s = 1 / (1 + np.exp(-np.asarray(z, np.float64)))
+    return s * (1 - s)
 
 
 def check_sigmoid_sine(**changes) -> Outcome:
@@ -236,6 +299,24 @@ def _bounded_indicator(changes: dict, allowed: set) -> Outcome:
     else:
         hint = "bounded, but short of the goal. " + _hint_from(_median_run(exps), allowed).rstrip(".")
     return Outcome(False, f"{text}. Hint: {hint}.")
+
+
+def check_share_outside(share_outside) -> Outcome:
+    """04, exercise 3 (fill in the blank): your `share_outside(pred, lo, hi)`, the share of predictions more
+    than 2% of the range (hi - lo) outside [lo, hi], against the package's `overshoot`."""
+    rng = np.random.default_rng(1)
+    cases = [(np.array([0.5, 1.01, 1.05, -0.03, -0.5]), 0.0, 1.0), (rng.normal(0.5, 0.4, 300), 0.0, 1.0),
+             (rng.uniform(-10, 130, 200), 0.0, 100.0), (np.array([2.0, 2.5, 3.0]), 2.0, 3.0)]
+    hints = [
+        (lambda got, p, lo, hi: np.isclose(got, np.mean((p < lo - OVERSHOOT_TOL) | (p > hi + OVERSHOOT_TOL))),
+         "the 2% is of the range's width hi - lo, not 0.02 in y's units."),
+        (lambda got, p, lo, hi: np.isclose(got, np.mean((p < lo) | (p > hi))),
+         "a prediction within 2% of the range's width beyond it is not counted: compare with lo - 0.02 * (hi - lo)."),
+        (lambda got, p, lo, hi: np.isclose(got, np.mean(p > hi + OVERSHOOT_TOL * (hi - lo))),
+         "count both sides: below lo as well as above hi."),
+    ]
+    return _measurement(share_outside, "share_outside", cases, lambda p, lo, hi: overshoot(p, lo, hi)["share"],
+                        hints)
 
 
 # ---- 05 fixes workbench: "fix this broken network" ------------------------------------------------

@@ -1,4 +1,5 @@
 """Exercise checks accept any correct answer and answer a wrong one with a hint, never an exception."""
+import numpy as np
 import pytest
 
 import approx_utils as au
@@ -93,3 +94,63 @@ def test_a_wrong_typed_try_is_answered_not_raised(check, kwargs, name):
 def test_a_wrong_typed_step_budget_is_answered_not_raised():
     out = E.check_sigmoid_sine(steps="2000")  # was a TypeError comparing '2000' > 1500
     assert not out and "steps" in out.message
+
+
+# -- fill in the blank: the student writes the measurement ---------------------------------------------
+def _sigmoid_flat(z):
+    s = 1 / (1 + np.exp(-z))
+    return np.mean(s * (1 - s) < 0.01 * 0.25)
+
+
+def _unfinished(z):
+    ...
+
+
+@pytest.mark.parametrize("fn, passed, says", [
+    (_sigmoid_flat, True, "agrees with the package's measurement on all 4"),
+    (lambda z: np.mean(np.abs(z) > 6), True, "agrees"),  # the same test, read off the curve
+    (lambda z: np.mean((lambda s: s * (1 - s))(1 / (1 + np.exp(-z))) < 0.01), False, "bar is 0.0025, not 0.01"),
+    (lambda z: np.mean(np.abs(z) > 100), False, "the bar is on the derivative"),
+    (lambda z: 1 - _sigmoid_flat(z), False, "NOT flat"),
+    (lambda z: np.sum(np.abs(z) > 6), False, "that is a count"),
+    (_unfinished, False, "returns nothing yet"),
+    (lambda z: z, False, "must return one number"),
+    (lambda z: undefined_name, False, "raised NameError"),  # noqa: F821
+    ("flat_share", False, "pass your function itself"),
+])
+def test_flat_share_is_checked_against_the_package_and_a_miss_gets_its_hint(fn, passed, says):
+    outcome = au.exercises.check_flat_share(fn)
+    assert outcome.passed is passed and says in outcome.message, outcome.message
+
+
+def test_flat_share_agrees_with_the_measurement_diagnose_reads():
+    model = au.build_mlp(hidden=(20, 20), activation="sigmoid", init="glorot_uniform", seed=0)
+    x = np.linspace(0, 1000, 256)
+    pre = au.layer_states(model, x)[0].pre
+    assert _sigmoid_flat(pre) == pytest.approx(au.saturation(model, x)[0], abs=1e-3)
+
+
+def _outside(pred, lo, hi):
+    tol = 0.02 * (hi - lo)
+    return np.mean((pred < lo - tol) | (pred > hi + tol))
+
+
+@pytest.mark.parametrize("fn, passed, says", [
+    (_outside, True, "agrees with the package's measurement on all 4"),
+    (lambda p, lo, hi: np.mean((p < lo) | (p > hi)), False, "within 2% of the range's width"),
+    (lambda p, lo, hi: np.mean(p > hi + 0.02 * (hi - lo)), False, "count both sides"),
+    (lambda p, lo, hi: np.mean((p < lo - 0.02) | (p > hi + 0.02)), False, "not 0.02 in y's units"),
+    (lambda p, lo, hi: np.sum(np.abs(p - (lo + hi) / 2) > 0.52 * (hi - lo)), False, "that is a count"),
+    (lambda p, lo: 0.0, False, "raised TypeError"),
+])
+def test_share_outside_is_checked_against_overshoot_and_a_miss_gets_its_hint(fn, passed, says):
+    outcome = au.exercises.check_share_outside(fn)
+    assert outcome.passed is passed and says in outcome.message, outcome.message
+
+
+def test_a_function_that_changes_its_input_does_not_change_the_next_case():
+    def clobbering(pred, lo, hi):
+        result = _outside(pred, lo, hi)
+        pred[:] = 0
+        return result
+    assert au.exercises.check_share_outside(clobbering).passed
