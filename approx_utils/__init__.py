@@ -21,6 +21,7 @@ from .measures import dead_units, gradient_norms, layer_states, overshoot, r2, s
 from .models import build_mlp, predict, reinitialize
 from .plotting import plot_activations, plot_fit, plot_loss, plot_seeds
 from .scaling import MinMax, Standardize, get_scaler
+from .selfcheck import check_yourself
 from .style import set_style
 from .sweeps import grid_configs, sweep
 from .targets import TARGETS, Target, get_target
@@ -46,6 +47,7 @@ __all__ = [
     # figures and explorers
     "set_style", "plot_fit", "plot_loss", "plot_activations", "plot_seeds",
     "scaling_explorer", "saturation_explorer", "overshoot_explorer", "collapse_explorer", "workbench",
-    # the collapse cases and the exercises
+    # the collapse cases, the exercises and the self-checks
     "COLLAPSE_CAUSES", "COLLAPSE_FIXES", "collapse_case", "exercises",
+    "check_yourself",
 ]

@@ -179,11 +179,27 @@ def report(file: str, found: list[Unbacked], exceptions: list[dict]) -> list[str
     return left + stale
 
 
+SELF_CHECK = re.compile(r"""au\.check_yourself\(["'](\d\d)["']\)""")
+
+
+def self_check_texts(notebook: dict) -> list[tuple[str, str]]:
+    """The 'Check yourself' questions a notebook shows (`au.check_yourself("01")`): prose of that notebook,
+    though written in the package; each question with its options and whys, by cell and question."""
+    texts = []
+    for i, cell in enumerate(notebook["cells"]):
+        for name in SELF_CHECK.findall(_text(cell["source"])) if cell["cell_type"] == "code" else []:
+            for k, q in enumerate(au.selfcheck._questions(name), 1):
+                texts.append((f"cell {i} question {k}", "\n".join([q.text, *q.options, *q.why])))
+    return texts
+
+
 def check_notebook(file: str, notebook: dict, exceptions: list[dict]) -> list[str]:
-    """Every unbacked number in a notebook's markdown cells, by 0-based cell index, less the exceptions."""
+    """Every unbacked number in a notebook's markdown cells (by 0-based cell index) and in the self-check
+    questions it shows, less the exceptions."""
     backing = candidates(notebook)
     found = [u for i, cell in enumerate(notebook["cells"]) if cell["cell_type"] == "markdown"
              for u in unbacked(file, f"cell {i}", _text(cell["source"]), backing)]
+    found += [u for where, text in self_check_texts(notebook) for u in unbacked(file, where, text, backing)]
     return report(file, found, exceptions)
 
 

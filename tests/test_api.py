@@ -17,7 +17,7 @@ PUBLIC = [
     "over_seeds", "fit_verdict", "Claim", "Ledger", "claims_ledger",
     "set_style", "plot_fit", "plot_loss", "plot_activations", "plot_seeds",
     "scaling_explorer", "saturation_explorer", "overshoot_explorer", "collapse_explorer", "workbench",
-    "COLLAPSE_CAUSES", "COLLAPSE_FIXES", "collapse_case", "exercises",
+    "COLLAPSE_CAUSES", "COLLAPSE_FIXES", "collapse_case", "exercises", "check_yourself",
 ]
 
 

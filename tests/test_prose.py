@@ -169,3 +169,9 @@ def test_a_move_table_must_follow_its_line_and_name_an_explorer():
         prose.sections("Explorer moves (`au.workbench()`):\n| step | shows |\n|---|---|\n| start | R² 1 |\n")
     with pytest.raises(prose.MoveError, match="not an explorer"):
         prose.build("get_target(name='sine')")
+
+
+def test_the_self_check_questions_a_notebook_shows_are_its_prose():
+    found = prose.check_notebook("a.ipynb", notebook("No numbers here.", code='au.check_yourself("01")'), [])
+    assert found and all("cell 1 question" in f for f in found), found[:3]
+    assert any("96%" in f for f in found)  # 01's first question rests on its 96%, which this notebook lacks
