@@ -34,9 +34,22 @@ DIVERGING = {"scaling_explorer": ("press", "learning rate", "End"), "workbench":
              "collapse_explorer": ("choose", "cause", "learning rate too large: 1.0")}
 # A setting the package refuses: (dropdown, the refused option, an option to go back to).
 REJECTING = {"workbench": ("loss", "cross-entropy (sigmoid head)", "squared error")}
-NEEDS = {"explorer": lambda kinds: bool(kinds), "live": lambda kinds: bool(kinds) and kinds[0] in HAS_LIVE,
-         "diverging": lambda kinds: bool(kinds) and kinds[0] in DIVERGING,
-         "rejecting": lambda kinds: bool(kinds) and kinds[0] in REJECTING}
+SELF_CHECK_CALL = re.compile(r"""(?m)^au\.check_yourself\(["'](\d\d)["']\)$""")
+
+
+@functools.cache
+def self_check_in(path: str) -> str | None:
+    """The notebook number whose 'Check yourself' widget a notebook shows, if it shows one."""
+    cells = json.loads((ROOT / "notebooks" / path).read_text())["cells"]
+    found = [m.group(1) for c in cells if c["cell_type"] == "code" for m in SELF_CHECK_CALL.finditer("".join(c["source"]))]
+    return found[0] if found else None
+
+
+NEEDS = {"explorer": lambda path: bool(explorers_in(path)),
+         "live": lambda path: bool(explorers_in(path)) and explorers_in(path)[0] in HAS_LIVE,
+         "diverging": lambda path: bool(explorers_in(path)) and explorers_in(path)[0] in DIVERGING,
+         "rejecting": lambda path: bool(explorers_in(path)) and explorers_in(path)[0] in REJECTING,
+         "selfcheck": lambda path: self_check_in(path) is not None}
 
 
 def pytest_configure(config):
@@ -49,7 +62,7 @@ def pytest_collection_modifyitems(config, items):
     for item in items:
         path = getattr(item, "callspec", None) and item.callspec.params.get("notebook")
         needs = [name for name in NEEDS if item.get_closest_marker(name)]
-        (drop if path and any(not NEEDS[n](explorers_in(path)) for n in needs) else keep).append(item)
+        (drop if path and any(not NEEDS[n](path) for n in needs) else keep).append(item)
     if drop:
         config.hook.pytest_deselected(items=drop)
         items[:] = keep

@@ -8,7 +8,8 @@ import re
 
 import pytest
 
-from e2e.conftest import DIVERGING, REJECTING
+import approx_utils as au
+from e2e.conftest import ARTIFACTS, DIVERGING, REJECTING, self_check_in
 
 
 def test_run_all_is_clean(notebook):
@@ -118,3 +119,21 @@ def test_a_rejected_setting_hides_the_old_figure_and_says_why(notebook):
     view.wait_for(lambda: "R² =" in view.message() or "diverged" in view.message(), 60, "a result again")
     view.wait_for(lambda: _visibility(view) == "visible", 10, "the figure shown again")
     assert view.image_ok() and notebook.problems() == []
+
+
+@pytest.mark.selfcheck
+def test_a_self_check_answers_a_wrong_pick_with_why_and_a_right_one_with_its_confirmation(notebook):
+    """Click a wrong option of the first question, then the right one: each says so at once, with its why."""
+    question = au.check_yourself(self_check_in(notebook.path)).questions[0]
+    box = notebook.page.locator(".au-selfcheck").first
+    box.scroll_into_view_if_needed()
+    radios = box.locator(".widget-radio-box").first.locator("label")
+    feedback = box.locator(".au-feedback").first
+    wrong = next(i for i in range(len(question.options)) if i != question.answer)
+    for pick, css, mark in ((wrong, "au-wrong", "Not quite"), (question.answer, "au-right", "Right")):
+        radios.nth(pick).click()
+        notebook.page.wait_for_selector(f".au-selfcheck .au-feedback.{css}", timeout=10_000)
+        text = feedback.text_content()
+        assert mark in text and question.why[pick][:40] in text, text
+    notebook.page.screenshot(path=str(ARTIFACTS / f"selfcheck-{self_check_in(notebook.path)}.png"))
+    assert notebook.problems() == []
