@@ -13,7 +13,7 @@ from .plotting import COLORS, LAYER_COLORS, plot_fit, plot_loss
 from .style import line_width
 from .targets import Target
 
-LEGEND_LOC = "upper left"  # a fixed legend: "best" searches for room on every redraw (~25 ms)
+LEGEND_LOC = "best"  # where it hides the least data (it searches for room: ~25 ms a redraw)
 TARGET_CHOICES = ["relu_shift", "indicator", "parabola", "sine", "step", "abs"]
 
 

@@ -36,7 +36,7 @@ def check_loss(loss: str, y, head: str) -> str:
     if loss == "bce":
         if head not in BOUNDED_HEADS:
             raise ValueError(f"loss='bce' (binary cross-entropy) needs outputs in [0, 1]: use "
-                             f"output_activation='sigmoid' (or 'clip'), not a {head} head")
+                             f"output_activation='sigmoid', not a {head} head")
         lo, hi = float(np.min(y)), float(np.max(y))
         if lo < 0 or hi > 1:
             raise ValueError(f"loss='bce' needs targets in [0, 1], got y from {lo:.4g} to {hi:.4g}: scale y with "

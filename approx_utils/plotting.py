@@ -11,7 +11,7 @@ import numpy as np
 
 from ._checks import check_int, check_positive
 from .measures import layer_states
-from .style import PALETTE, line_width, marker_area
+from .style import NOTEBOOK_WIDTH, PALETTE, line_width, marker_area
 from .training import Run
 
 COLORS = {"target": PALETTE["black"], "prediction": PALETTE["orange"], "data": PALETTE["blue"],
@@ -118,7 +118,8 @@ def plot_activations(model, x, axes=None, bins: int = 40):
     bins = check_int(bins, "bins", minimum=1)
     states = layer_states(model, x)[:-1]
     if axes is None:
-        _, axes = plt.subplots(2, len(states), figsize=(3 * len(states), 4.5), layout="constrained", squeeze=False)
+        width = min(NOTEBOOK_WIDTH, 3 * len(states))  # shown 1:1 in a notebook
+        _, axes = plt.subplots(2, len(states), figsize=(width, 4.5), layout="constrained", squeeze=False)
     axes = np.asarray(axes).reshape(2, len(states))
     for s, (ax_pre, ax_post) in zip(states, axes.T):
         ax_pre.hist(s.pre.ravel(), bins=bins, color=COLORS["data"])

@@ -37,6 +37,10 @@ class Scaler:
     def fit_transform(self, values) -> np.ndarray:
         return self.fit(values).transform(values)
 
+    def describe(self, name: str = "x") -> str:
+        """The scaling in a student's words ('x / 100', 'x standardized'), for messages."""
+        return f"{name} scaled by {self!r}"
+
     def _check_fitted(self, what: str) -> None:
         if self.needs_fit and not getattr(self, "fitted_", False):
             raise ValueError(f"{type(self).__name__}.{what} called before fit; call fit(values) first")
@@ -68,6 +72,9 @@ class Identity(Scaler):
     def __repr__(self):
         return "Identity()"
 
+    def describe(self, name: str = "x") -> str:
+        return f"raw {name}"
+
 
 class Divide(Scaler):
     """Divides by a constant, as the source question's x / 100."""
@@ -85,6 +92,9 @@ class Divide(Scaler):
 
     def __repr__(self):
         return f"Divide({self.by:g})"
+
+    def describe(self, name: str = "x") -> str:
+        return f"{name} / {self.by:g}"
 
 
 class MinMax(Scaler):
@@ -106,6 +116,9 @@ class MinMax(Scaler):
     def __repr__(self):
         return f"MinMax({self.lo:g}, {self.hi:g})"
 
+    def describe(self, name: str = "x") -> str:
+        return f"{name} min-max scaled to [{self.lo:g}, {self.hi:g}]"
+
 
 class Standardize(Scaler):
     """Subtracts the fitted mean and divides by the fitted standard deviation."""
@@ -122,6 +135,9 @@ class Standardize(Scaler):
 
     def __repr__(self):
         return "Standardize()"
+
+    def describe(self, name: str = "x") -> str:
+        return f"{name} standardized"
 
 
 # A spread below this fraction of the values' size is lost in float32 (whose epsilon is 1.2e-7), where the

@@ -39,15 +39,17 @@ def _rc(font: float, title: float, label: float, ticks: float, legend: float, li
 
 
 STYLES = {
-    # A laptop: the explorer is drawn at the ~850 px a notebook output gets at 1280x800, shown 1:1.
-    "notebook": Style(_rc(font=10, title=11, label=10, ticks=9, legend=8, line=2.0, marker=4.0, axes_line=0.8),
+    # A laptop: the explorer is drawn at the ~850 px a notebook output gets at 1280x800, shown 1:1; no text
+    # under 10 pt. A notebook's own figures are at most NOTEBOOK_WIDTH wide, so that they are shown 1:1 too.
+    "notebook": Style(_rc(font=10, title=11, label=10, ticks=10, legend=10, line=2.0, marker=4.0, axes_line=0.8),
                       explorer_figsize=(9.4, 3.3), explorer_dpi=90,
                       explorer_margins=dict(left=0.08, right=0.98, bottom=0.16, top=0.9, wspace=0.25)),
     # A 1920x1080 projector: 1280x480 px explorers, text 20-26 px high on screen, lines 3.5 pt.
-    "lecture": Style(_rc(font=16, title=18, label=18, ticks=15, legend=14, line=3.5, marker=7.0, axes_line=1.5),
+    "lecture": Style(_rc(font=16, title=18, label=18, ticks=15, legend=15, line=3.5, marker=7.0, axes_line=1.5),
                      explorer_figsize=(12.8, 4.8), explorer_dpi=100,
                      explorer_margins=dict(left=0.08, right=0.985, bottom=0.17, top=0.89, wspace=0.22)),
 }
+NOTEBOOK_WIDTH = 8.5  # inches at matplotlib's 100 dpi: 850 px, a notebook output's width at 1280x800
 _current = {"name": None}  # None: matplotlib's own look (importing the package changes nothing)
 
 

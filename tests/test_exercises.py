@@ -50,7 +50,7 @@ def test_mysteries_are_named_by_their_cause():
 def test_input_scaling_that_leaves_x_large_is_told_to_bring_it_to_order_one():
     out = E.check_input_scaling(10)  # x / 10: inputs up to ~100, most first-layer sigmoids flat
     assert not out and str(out).startswith("✗")
-    assert "Divide(10)" in out.message and "flat where |z| > 6" in out.message
+    assert "with x / 10 the inputs" in out.message and "flat where |z| > 6" in out.message
     assert "bring x down to order 1" in out.message
 
 
@@ -67,6 +67,19 @@ def test_head_and_loss_explains_why_a_tanh_head_is_not_bounded_to_the_range():
     out = E.check_head_and_loss(output_activation="tanh")
     assert not out and "(goal: 0%)" in out.message
     assert "a tanh head is bounded to (-1, 1), not [0, 1]: it can dip below 0" in out.message
+
+
+@pytest.mark.parametrize("changes", [dict(output_activation="sigmoid"), dict(output_activation="sigmoid", loss="huber"),
+                                     dict(output_activation="tanh", y_scale=au.MinMax(-1, 1))])
+def test_head_and_loss_needs_the_cross_entropy_from_its_large_init(changes):
+    """Exercise 2 asks for section 3's point: from a saturated start only a loss that keeps a wrong sample's
+    gradient learns; a bounded head under squared or Huber error collapses (a sigmoid and mse passed before)."""
+    out = E.check_head_and_loss(**changes)
+    assert not out and "it collapsed" in out.message and "Which loss keeps that gradient?" in out.message
+
+
+def test_head_and_loss_passes_with_a_sigmoid_head_and_the_cross_entropy():
+    assert E.check_head_and_loss(output_activation="sigmoid", loss="bce")
 
 
 def test_both_targets_points_to_a_large_decaying_learning_rate():

@@ -56,3 +56,10 @@ def test_bad_specs_name_what_is_allowed(spec, err):
 def test_minmax_needs_lo_below_hi():
     with pytest.raises(ValueError, match="lo < hi"):
         au.MinMax(1, 0)
+
+
+@pytest.mark.parametrize("scaler, says", [(au.get_scaler(None), "raw x"), (au.get_scaler(100), "x / 100"),
+                                          (au.MinMax(0.01, 0.99), "x min-max scaled to [0.01, 0.99]"),
+                                          (au.Standardize(), "x standardized")])
+def test_a_scaling_is_described_in_a_students_words(scaler, says):
+    assert scaler.describe() == says and scaler.describe("y").replace("y", "x", 1) == says

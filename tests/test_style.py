@@ -8,8 +8,8 @@ import pytest
 import approx_utils as au
 
 # What each style promises (points): tick labels, axis labels, titles, legend text, the network's line.
-EXPECTED = {"notebook": dict(ticks=9, label=10, title=11, legend=8, line=2.0),
-            "lecture": dict(ticks=15, label=18, title=18, legend=14, line=3.5)}
+EXPECTED = {"notebook": dict(ticks=10, label=10, title=11, legend=10, line=2.0),
+            "lecture": dict(ticks=15, label=18, title=18, legend=15, line=3.5)}
 
 
 @pytest.fixture(scope="module")
@@ -35,6 +35,11 @@ def test_each_style_gives_its_font_sizes_and_line_widths(name, exp):
     style = au.style.STYLES[name]
     assert tuple(explorer.figure.get_size_inches()) == style.explorer_figsize
     assert explorer.figure.dpi == style.explorer_dpi
+
+
+def test_no_text_in_either_style_is_under_10_pt():
+    for style in au.style.STYLES.values():
+        assert min(v for k, v in style.rc.items() if k.endswith("size") and k != "lines.markersize") >= 10
 
 
 def test_the_lecture_style_is_larger_everywhere():
