@@ -56,8 +56,8 @@ def plot_fit(exp, ax=None, beyond: float = 0.0, title: str | None = None, max_po
     lo, hi = float(np.min(target(exp.x_grid))), float(np.max(target(exp.x_grid)))
     ax.axhspan(lo, hi, color=COLORS["band"], alpha=0.08, label="target's range")
     if beyond > 0:
-        for a, b in ((x[0], target.domain[0]), (target.domain[1], x[-1])):
-            ax.axvspan(a, b, color=COLORS["outside"], zorder=0)
+        for k, (a, b) in enumerate(((x[0], target.domain[0]), (target.domain[1], x[-1]))):
+            ax.axvspan(a, b, color=COLORS["outside"], zorder=0, label="beyond the domain" if k == 0 else None)
     step = max(1, exp.x_train.size // max_points)
     ax.scatter(exp.x_train[::step], exp.y_train[::step], s=marker_area(0.7), color=COLORS["data"], alpha=0.5,
                label="training data")

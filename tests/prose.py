@@ -9,6 +9,7 @@ its explorer move tables are replayed headless (`replay`).
 
 Structural numbers are skipped by these rules (`SKIPPED`), everything else is checked:
 - heading numbering: "## 3. The experiment", "### 1. Fit", "## 1 · Scaling";
+- list numbering: a line's "1. ", "2. " (a numbered list's markers);
 - notebook references: zero-padded 00-09 ("notebook 03", "00 §5", "notebooks 01–04", "[01 · Saturation]"),
   "notebook 3", file names (01_saturation.ipynb, INSTRUCTORS.md), link targets "(...)" and URLs;
 - names of parts: "Exercise 2", "Mystery 3", "Challenge 1", "section 4", "sections 2 and 3", "§4",
@@ -38,6 +39,7 @@ NUMBER = re.compile(r"(?:(?<![\w)\]}.])[-−]|(?<![\w.])|(?<=\dx))\d+(?:\.\d+)?(
 _REF = r"\d+(?!\.?\d)"  # a whole number that is not the start of a decimal
 SKIPPED = {
     "heading numbering": re.compile(r"^#{1,6}[ \t]+\d+(?=\.|[ \t]*·)", re.M),
+    "list numbering": re.compile(r"^[ \t]*\d+(?=\.[ \t])", re.M),
     "notebook references": re.compile(
         r"(?<![\w.+\-−])0\d(?:\s*[–-]\s*0\d)?(?![\w.])|\bnotebooks?\s+" + _REF + r"|[\w/.-]+\.(?:ipynb|md|html)\b"
         r"|\]\([^)]*\)|https?://\S+", re.I),

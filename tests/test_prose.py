@@ -90,6 +90,7 @@ def test_structural_numbers_are_skipped_and_the_rest_kept():
     assert written("Exercise 1. Mystery 3, challenge 2, sections 2 and 3, §4: layer 1 96% flat") == ["96%"]
     assert written("R² and `relu6` in float32 at http://localhost:8866, but `lr=0.3` and $R^2$") == ["0.3", "2"]
     assert written("section 2, 0.31 of it") == ["0.31"]
+    assert written("1. **seed** = 0, then 4\n  2. a rate of 0.01\n3.5 is kept") == ["0", "4", "0.01", "3.5"]
 
 
 def test_an_exception_covers_its_number_in_its_context_only():

@@ -58,3 +58,16 @@ def test_every_explorer_cell_becomes_an_image_in_static_html(path, exporter):
     assert len(snapshots) == len(explorers) > 0
     for snapshot in snapshots:  # nbconvert rewrites the markup (quotes, attribute order)
         assert re.search(r"<img [^>]*src=[\"']data:image/png;base64,", snapshot) and "showing" in snapshot
+
+
+@pytest.mark.parametrize("path", LECTURES, ids=[p.name for p in LECTURES])
+def test_a_predict_prompt_shows_first_and_its_measured_answer_is_the_next_fragment(path):
+    cells = json.loads(path.read_text())["cells"]
+    prompts = [i for i, c in enumerate(cells) if c["cell_type"] == "markdown" and code(c).startswith("**Predict.**")]
+    for i in prompts:
+        kind = cells[i]["metadata"]["slideshow"]["slide_type"]
+        after = cells[i + 1]
+        assert kind != "skip" and after["cell_type"] == "code", f"cell {i}: a prompt answered by the next code cell"
+        assert after["metadata"]["slideshow"]["slide_type"] == "fragment", f"cell {i + 1} answers cell {i}'s prompt"
+    if path.name[:2] in {"01", "02", "03", "04", "05"}:
+        assert len(prompts) >= 3, f"{path.name}: {len(prompts)} Predict prompts"
