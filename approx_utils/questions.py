@@ -19,13 +19,13 @@ QUESTIONS: dict[str, list[Question]] = {
             ),
             1,
             (
-                'No: 96% of layer 1 is flat at the start with raw inputs, against 0% standardized, '
-                'while the gradient norms are 2e-02 and 3e-02.',
-                'Yes: the flat share (96% against 0% at the start) separates the two runs; the '
-                'gradient norm (2e-02 against 3e-02) does not.',
-                'No: four times the steps (6000) leave the raw run at a median R² of 0.32.',
-                'No: at the same learning rate (0.01) the standardized run fits in 3 of 3 seeds; the '
-                'raw one fails at every budget tried.',
+                '96% of layer 1 is flat at the start with raw inputs, against 0% standardized, while '
+                'the gradient norms are 2e-02 and 3e-02.',
+                'The flat share (96% against 0% at the start) separates the two runs; the gradient '
+                'norm (2e-02 against 3e-02) does not.',
+                'Four times the steps (6000) leave the raw run at a median R² of 0.32.',
+                'At the same learning rate (0.01) the standardized run fits in 3 of 3 seeds; with raw'
+                " inputs a ten times smaller rate does no better (Exercise 2's starting try: 0.28).",
             ),
         ),
         Question(
@@ -39,13 +39,13 @@ QUESTIONS: dict[str, list[Question]] = {
             ),
             2,
             (
-                'No: with 6000 steps the median R² is 0.32 and `diagnose` still reports saturation. '
-                'The units stay on their flat tails however long you train.',
-                'No: with raw inputs ReLU units die (`dead_units`) and the median R² drops to 0.12.',
-                'Yes: standardized inputs keep |z| of order 1 where the sigmoid bends; median R² '
-                '1.00, 3 of 3 seeds.',
-                'No: with std 0.05 the median R² stays at 0.31 and `diagnose` still reports '
-                'saturation: the inputs in the hundreds still carry z onto the flat tails.',
+                'With 6000 steps the median R² is 0.32 and `diagnose` still reports saturation. The '
+                'units stay on their flat tails however long you train.',
+                'With raw inputs ReLU units die (`dead_units`) and the median R² drops to 0.12.',
+                'Standardized inputs keep |z| of order 1 where the sigmoid bends; median R² 1.00, 3 '
+                'of 3 seeds.',
+                'With std 0.05 the median R² stays at 0.31 and `diagnose` still reports saturation: '
+                'the inputs in the hundreds still carry z onto the flat tails.',
             ),
         ),
         Question(
@@ -59,14 +59,14 @@ QUESTIONS: dict[str, list[Question]] = {
             ),
             1,
             (
-                'No: 0% of layer 1 is flat at s = 1, and `diagnose` calls these runs `underfit`, not '
+                '0% of layer 1 is flat at s = 1, and `diagnose` calls these runs `underfit`, not '
                 'saturation.',
-                'Yes: given 1500 steps, inputs in [0, 1] reach a median R² of 1.00 (2 of 3 seeds '
-                'fit). Removing saturation is necessary, not sufficient.',
-                'No: at 500 steps standardized inputs do no better by the median (0.17 against 0.15),'
-                ' and [0, 1] inputs fit at 1500 steps.',
-                'No: `diagnose` reports an underfit here, not a collapse: the fit is poor, but it is '
-                'not flat.',
+                'Given 1500 steps, inputs in [0, 1] reach a median R² of 1.00 (2 of 3 seeds fit). '
+                'Removing saturation is necessary, not sufficient.',
+                'At 500 steps standardized inputs do no better by the median (0.17 against 0.15), and'
+                ' [0, 1] inputs fit at 1500 steps.',
+                '`diagnose` reports an underfit here, not a collapse: the fit is poor, but it is not '
+                'flat.',
             ),
         ),
         Question(
@@ -80,28 +80,28 @@ QUESTIONS: dict[str, list[Question]] = {
             ),
             1,
             (
-                'No: R² is 0.31 in every seed, well clear of the near-constant cut-off of 0.1.',
-                'Yes: layer 1 still bends at small x (34% flat below x = 10) and is 100% flat beyond '
-                'x = 50, so the fit follows the first hump and is flat after it.',
-                'No: a median of 0.31 fails, while the same network with standardized inputs reaches '
+                'R² is 0.31 in every seed, well clear of the near-constant cut-off of 0.1.',
+                'Layer 1 still bends at small x (34% flat below x = 10) and is 100% flat beyond x = '
+                '50, so the fit follows the first hump and is flat after it.',
+                'A median of 0.31 fails, while the same network with standardized inputs reaches '
                 '1.00.',
             ),
         ),
         Question(
-            'Which activation avoids saturation with inputs in [0, 1000]?',
+            'Which activation rescues the fit with inputs in [0, 1000]?',
             (
                 'tanh',
                 'ELU',
                 'ReLU with He init',
-                'None of them: scale the inputs; then each of these fits.',
+                'None of them: scale the inputs; then the sigmoid, ELU and ReLU networks fit.',
             ),
             3,
             (
-                'No: tanh is flat beyond |z| > 3, even closer to 0 than the sigmoid (6).',
-                'No: ELU saturates on its negative side the same way: median R² 0.31, `saturation`.',
-                'No: ReLU units die instead (`dead_units`, median R² 0.12).',
-                'Yes: the input scale is the fix. Standardized, the sigmoid, ELU and ReLU networks '
-                'all reach a median R² of 1.00 in 1500 steps.',
+                'Tanh is flat beyond |z| > 3, even closer to 0 than the sigmoid (6).',
+                'ELU saturates on its negative side the same way: median R² 0.31, `saturation`.',
+                'ReLU units do not saturate, they die instead (`dead_units`): median R² 0.12.',
+                'The input scale is the fix. Standardized, the sigmoid, ELU and ReLU networks all '
+                'reach a median R² of 1.00 in 1500 steps.',
             ),
         ),
     ],
@@ -116,10 +116,10 @@ QUESTIONS: dict[str, list[Question]] = {
             ),
             2,
             (
-                'No: predicting the mean gives an MSE of Var(y) = 0.083, and on fresh points the '
-                'second network scores R² −0.01. The small gap is noise it memorised.',
-                'No: both score −0.01 on fresh points; neither generalises, so neither is better.',
-                'Yes: there is nothing to learn in random targets. Compare an MSE with Var(y) (0.083 '
+                'Predicting the mean gives an MSE of Var(y) = 0.083, and on fresh points the second '
+                'network scores R² −0.01. The small gap is noise it memorised.',
+                'Both score −0.01 on fresh points; neither generalises, so neither is better.',
+                'There is nothing to learn in random targets. Compare an MSE with Var(y) (0.083 '
                 'here), i.e. read R², and read it on points the network has not seen.',
             ),
         ),
@@ -134,18 +134,18 @@ QUESTIONS: dict[str, list[Question]] = {
             ),
             1,
             (
-                'No: both sit near 0 (medians −0.00 and 0.02): the R² says that it failed, not why.',
-                'Yes: at 1.0 the loss peaked at step 3 at 1022070x its start; at 1e-5 it was still '
-                'falling when the run stopped. `diagnose` reads exactly this and names the direction.',
-                'No: a y in the thousands points to the target scale (fix: standardize y), not to the'
-                ' learning rate.',
-                'No: the two fixes go opposite ways. `diagnose` says lower it for the spike (it is 1;'
-                ' try 0.1) and raise it for the slow run (it is 1e-05; try 0.0001).',
+                'Both sit near 0 (medians −0.00 and 0.02): the R² says that it failed, not why.',
+                'At 1.0 the loss peaked at step 3 at 1022070x its start; at 1e-5 it was still falling'
+                ' when the run stopped. `diagnose` reads exactly this and names the direction.',
+                'A y in the thousands points to the target scale (fix: standardize y), not to the '
+                'learning rate.',
+                'The two fixes go opposite ways. `diagnose` says lower it for the spike (it is 1; try'
+                ' 0.1) and raise it for the slow run (it is 1e-05; try 0.0001).',
             ),
         ),
         Question(
-            'The parabola with raw y collapses. You scale y to [0, 1], run seed 0, and it fits. Are '
-            'you done?',
+            'The parabola with raw y collapses. You scale y to [0, 1], run one seed, and it fits. Are'
+            ' you done?',
             (
                 'Yes: scaling y to [0, 1] fixes the target scale.',
                 'No: check more seeds; standardizing y is the fix that held in every seed.',
@@ -154,12 +154,12 @@ QUESTIONS: dict[str, list[Question]] = {
             ),
             1,
             (
-                'No: over three seeds scaling y to [0, 1] rescues 1 of 3 in 1500 steps (median '
-                '−0.00). One good seed can be luck.',
-                'Yes: standardizing y fits in 3 of 3 seeds (median 1.00). Always look at more than '
-                'one seed.',
-                'No: the same network fits the parabola once y is standardized (1.00).',
-                "No: Exercise 1's starting try, std 0.5 with raw y, ends at a median R² of −0.01.",
+                'Over three seeds scaling y to [0, 1] rescues 1 of 3 in 1500 steps (median −0.00). '
+                'One good seed can be luck.',
+                'Standardizing y fits in 3 of 3 seeds (median 1.00). Always look at more than one '
+                'seed.',
+                'The same network fits the parabola once y is standardized (1.00).',
+                "Exercise 1's starting try, std 0.5 with raw y, ends at a median R² of −0.01.",
             ),
         ),
         Question(
@@ -172,14 +172,14 @@ QUESTIONS: dict[str, list[Question]] = {
             ),
             1,
             (
-                'No: one layer no longer collapses but still fails (median 0.15, `underfit`).',
-                'Yes: std 0.001 shrinks the signal at every layer (its spread is 9e-19 at the '
-                "output); He init scales the weights with each layer's fan-in and fits in 3 of 3 "
-                'seeds (1.00), at the same learning rate.',
-                'No: the case runs at a learning rate of 0.001, and He init fits at that same rate '
+                'One layer no longer collapses but still fails (median 0.15, `underfit`).',
+                'Std 0.001 shrinks the signal at every layer (its spread is 9e-19 at the output); He '
+                "init scales the weights with each layer's fan-in and fits in 3 of 3 seeds (1.00), at"
+                ' the same learning rate.',
+                'The case runs at a learning rate of 0.001, and He init fits at that same rate '
                 '(1.00).',
-                'No: with a sound init the 4×10 ReLU stack fits in every condition of section 5 '
-                '(1.00); "deeper is worse" does not hold here.',
+                'With a sound init the 4×10 ReLU stack fits in every condition of section 5 (1.00); '
+                '"deeper is worse" does not hold here.',
             ),
         ),
         Question(
@@ -192,12 +192,12 @@ QUESTIONS: dict[str, list[Question]] = {
             ),
             2,
             (
-                'No: at 0.01 for 6000 steps the sigmoids fit (1.00) while the ReLUs stay at 0.72.',
-                'No: in 1500 steps the sigmoids do worse (median 0.15 against 0.72).',
-                'Yes: the ledger says the claim holds only at the 1500-step conditions. A verdict '
-                'like this needs its budget and learning rate.',
-                'No: section 5 standardizes the inputs for every row, and the sigmoids still lag at '
-                '1500 steps.',
+                'At 0.01 for 6000 steps the sigmoids fit (1.00) while the ReLUs stay at 0.72.',
+                'In 1500 steps the sigmoids do worse (median 0.15 against 0.72).',
+                'The ledger says the claim holds only at the 1500-step conditions. A verdict like '
+                'this needs its budget and learning rate.',
+                'Section 5 standardizes the inputs for every row, and the sigmoids still lag at 1500 '
+                'steps.',
             ),
         ),
     ],
@@ -214,15 +214,15 @@ QUESTIONS: dict[str, list[Question]] = {
             ),
             2,
             (
-                'No: the same network fits the parabola with standardized y (R² 1.00, seed 0), and '
-                'with raw x at 4000 steps (1.00 over 3 seeds).',
-                'No: the output bias moved only from 0.00 to 0.35. The level of about 908 came '
-                'through the hidden layers, whose outputs reach 107.',
-                'Yes: with raw y no unit has its kink inside the domain (0% in every layer), against '
-                "25%, 100% and 100% with standardized y; the prediction's variance off a straight "
-                'line is 0.0000.',
-                'No: at 0.001 no weight moved more than 0.75, and nothing diverged. A larger learning'
-                ' rate that decays (0.1 → 0.001) fits 2 of 3 seeds.',
+                'The same network fits the parabola with standardized y (R² 1.00, seed 0), and with '
+                'raw x at 4000 steps (1.00 over 3 seeds).',
+                'The output bias moved only from 0.00 to 0.35. The level of about 908 came through '
+                'the hidden layers, whose outputs reach 107.',
+                'With raw y no unit has its kink inside the domain (0% in every layer), against 25%, '
+                "100% and 100% with standardized y; the prediction's variance off a straight line is "
+                '0.0000.',
+                'At 0.001 no weight moved more than 0.75, and nothing diverged. A larger learning '
+                'rate that decays (0.1 → 0.001) fits 2 of 3 seeds.',
             ),
         ),
         Question(
@@ -235,14 +235,14 @@ QUESTIONS: dict[str, list[Question]] = {
             ),
             2,
             (
-                'No: at 1000 steps the median is −0.02, 0 of 3 seeds fit.',
-                'No: at 4000 steps the median is −0.00; 1 seed of 3 fits.',
-                'Yes: the ledger says "does not hold". On the phase map std 0.5 fits in every seed '
-                'only with a learning rate of 0.01 or more.',
+                'At 1000 steps the median is −0.02, 0 of 3 seeds fit.',
+                'At 4000 steps the median is −0.00; 1 seed of 3 fits.',
+                'The ledger says "does not hold". On the phase map std 0.5 fits in every seed only '
+                'with a learning rate of 0.01 or more.',
             ),
         ),
         Question(
-            'You scale y to [0, 1], run seed 0, and the parabola fits. What do you report?',
+            'You scale y to [0, 1], run one seed, and the parabola fits. What do you report?',
             (
                 '"Scaling y to [0, 1] rescues the parabola."',
                 'Nothing yet: run at least three seeds and state the budget with the verdict.',
@@ -250,11 +250,11 @@ QUESTIONS: dict[str, list[Question]] = {
             ),
             1,
             (
-                'No: at 1000 steps it fits in 1 of 3 seeds (median −0.00); one good seed says little.',
-                'Yes: the count depends on the seed and the budget: 1 of 3 at 1000 steps, 2 of 3 at '
-                '4000.',
-                'No: it does help: 2 of 3 seeds fit at 4000 steps, and on the phase map 7 settings '
-                'with y scaled to [0, 1] fit in every seed.',
+                'At 1000 steps it fits in 1 of 3 seeds in the ledger (median −0.00) and 2 of 3 on the'
+                ' map; one good seed says little.',
+                'The count depends on the seed and the budget: 1 of 3 at 1000 steps, 2 of 3 at 4000.',
+                'It does help: 2 of 3 seeds fit at 4000 steps, and on the phase map 7 settings with y'
+                ' scaled to [0, 1] fit in every seed.',
             ),
         ),
         Question(
@@ -267,11 +267,11 @@ QUESTIONS: dict[str, list[Question]] = {
             ),
             1,
             (
-                'No: at 4000 steps the same set-up fits in 3 of 3 seeds (1.00).',
-                'Yes: the median goes from −0.07 at 1000 steps to 1.00 at 4000. A verdict without its'
-                ' budget means little.',
-                'No: no seed fits at 1000 steps (0 of 3) and every seed fits at 4000 (3 of 3): it is '
-                'the budget, not the seed.',
+                'At 4000 steps the same set-up fits in 3 of 3 seeds (1.00).',
+                'The median goes from −0.07 at 1000 steps to 1.00 at 4000. A verdict without its '
+                'budget means little.',
+                'No seed fits at 1000 steps (0 of 3) and every seed fits at 4000 (3 of 3): it is the '
+                'budget, not the seed.',
             ),
         ),
         Question(
@@ -285,14 +285,14 @@ QUESTIONS: dict[str, list[Question]] = {
             ),
             2,
             (
-                'No: with lr 0.001 no init on the raw-y map fits in every seed; the init alone cannot'
-                " reach y's scale in the budget.",
-                'No: at std 0.05 no learning rate fits in every seed with raw y in 1000 steps (with a'
-                " decaying 0.1 → 0.001 the ledger's row fits 2 of 3).",
-                'Yes: the 6 settings that fit in every seed are std 0.5 or 2 with a learning rate of '
-                "0.01, 0.1 or 1: the answer's two fixes at once.",
-                'No: with raw y 6 settings fit in every seed; scaling y moves the region, it is not '
-                'the only way.',
+                'With lr 0.001 no init on the raw-y map fits in every seed; the init alone cannot '
+                "reach y's scale in the budget.",
+                'At std 0.05 no learning rate fits in every seed with raw y in 1000 steps (with a '
+                "decaying 0.1 → 0.001 the ledger's row fits 2 of 3).",
+                'The 6 settings that fit in every seed are std 0.5 or 2 with a learning rate of 0.01,'
+                " 0.1 or 1: the answer's two fixes at once.",
+                'With raw y 6 settings fit in every seed; scaling y moves the region, it is not the '
+                'only way.',
             ),
         ),
     ],
@@ -310,14 +310,14 @@ QUESTIONS: dict[str, list[Question]] = {
             ),
             0,
             (
-                'Right. The indicator is only ever 0 or 1, so its targets span exactly [0, 1], yet '
-                'the fit is out of range on 26% of the domain and 98% of the points beyond it.',
-                'No: the indicator takes only the values 0 and 1, in every sample and on every grid. '
-                'The targets never leave [0, 1]; the predictions do.',
-                'No: the ledger measures the opposite here. Six layers leave the range less than one '
-                'does (41% against 100% of the points).',
-                'No: the linear head fits (median R² 0.94, three seeds of three) and `diagnose` names'
-                ' only an overshoot, no divergence. The range is simply not something the loss asks '
+                'The indicator is only ever 0 or 1, so its targets span exactly [0, 1], yet the fit '
+                'is out of range on 26% of the domain and 98% of the points beyond it.',
+                'The indicator takes only the values 0 and 1, in every sample and on every grid. The '
+                'targets never leave [0, 1]; the predictions do.',
+                'The ledger measures the opposite here. Six layers leave the range less than one does'
+                ' (41% against 100% of the points).',
+                'The linear head fits (median R² 0.94, three seeds of three) and `diagnose` names '
+                'only an overshoot, no divergence. The range is simply not something the loss asks '
                 'for.',
             ),
         ),
@@ -331,13 +331,13 @@ QUESTIONS: dict[str, list[Question]] = {
             ),
             1,
             (
-                'No: only 5% of its out-of-range points lie there. At the jumps the fit rounds the '
-                'step off, which is where 94% of its squared error is, but it stays in range. (The '
+                'Only 5% of its out-of-range points lie there. At the jumps the fit rounds the step '
+                'off, which is where 94% of its squared error is, but it stays in range. (The '
                 'tanh-unit network is different: 69% of its overshoot is within 5 units.)',
-                'Right: 89% of the inside overshoot lies 5 to 15 units from a jump, where the curve, '
-                'turning sharply at the jump, swings past the plateau beside it.',
-                'No: only 5% of the inside overshoot lies more than 15 units from a jump.',
-                "No: 26% of the domain's grid is out of range, beside the jumps.",
+                '89% of the inside overshoot lies 5 to 15 units from a jump, where the curve, turning'
+                ' sharply at the jump, swings past the plateau beside it.',
+                'Only 5% of the inside overshoot lies more than 15 units from a jump.',
+                "26% of the domain's grid is out of range, beside the jumps.",
             ),
         ),
         Question(
@@ -351,15 +351,14 @@ QUESTIONS: dict[str, list[Question]] = {
             ),
             2,
             (
-                'No: its logits keep growing (to 119 after 3000 steps), and only 6% of the samples '
-                'still send back any gradient. The score hides that the network can no longer learn '
-                'from most samples.',
-                'No: a sigmoid cannot leave (0, 1), in the domain or beyond it: 0% out in every '
-                'table.',
-                'Right. Told that its most confident "1" should be 0, it sends back a gradient of 0 '
-                'under the squared error and about 400 under the cross-entropy (one seed). Train it '
-                'with `loss="bce"`.',
-                'No: it fits better (median R² 0.99 against 0.94 for the linear head, three seeds).',
+                'Its logits keep growing (to 119 after 3000 steps), and only 6% of the samples still '
+                'send back any gradient. The score hides that the network can no longer learn from '
+                'most samples.',
+                'A sigmoid cannot leave (0, 1), in the domain or beyond it: 0% out in every table.',
+                'Told that its most confident "1" should be 0, it sends back a gradient of 0 under '
+                'the squared error and about 400 under the cross-entropy (one seed). Train it with '
+                '`loss="bce"`.',
+                'It fits better (median R² 0.99 against 0.94 for the linear head, three seeds).',
             ),
         ),
         Question(
@@ -373,14 +372,14 @@ QUESTIONS: dict[str, list[Question]] = {
             ),
             0,
             (
-                'Right: after training every sample is clipped and the largest gradient any of them '
-                'sends is 0.0 (one seed), 20% of them at the wrong edge. Median R² −0.25, no seed of '
-                'three fits.',
-                'No: a clip after training acts on the predictions only; training is the linear '
-                "head's. That is why it scores like the linear head (0.94 for both) and can only "
-                'raise the score.',
-                'No: with every sample clipped, no sample sends a gradient (largest 0.0, one seed): '
-                'more steps have nothing to follow.',
+                'After training every sample is clipped and the largest gradient any of them sends is'
+                ' 0.0 (one seed), 20% of them at the wrong edge. Median R² −0.25, no seed of three '
+                'fits.',
+                "A clip after training acts on the predictions only; training is the linear head's. "
+                'That is why it scores like the linear head (0.94 for both) and can only raise the '
+                'score.',
+                'With every sample clipped, no sample sends a gradient (largest 0.0, one seed): more '
+                'steps have nothing to follow.',
             ),
         ),
         Question(
@@ -394,11 +393,10 @@ QUESTIONS: dict[str, list[Question]] = {
             ),
             3,
             (
-                'No: with weight decay 100% of the points are out (the ledger).',
-                'No: six layers still leave the range on 41% of the points.',
-                'No: tanh is bounded to (−1, 1), not [0, 1]; it dips below 0 (9% out).',
-                'Right: 0% out. A sigmoid cannot leave (0, 1); its trouble is saturation, not the '
-                'range.',
+                'With weight decay 100% of the points are out (the ledger).',
+                'Six layers still leave the range on 41% of the points.',
+                'Tanh is bounded to (−1, 1), not [0, 1]; it dips below 0 (9% out).',
+                '0% out. A sigmoid cannot leave (0, 1); its trouble is saturation, not the range.',
             ),
         ),
     ],
@@ -414,16 +412,15 @@ QUESTIONS: dict[str, list[Question]] = {
             ),
             1,
             (
-                "No: it cures four rows, but it turns the saturated sine's 0.63 into 0.16 and does "
-                'not cure the indicator. No column cures every row.',
-                'Right: for every row but one, the finding points to a column that cures it '
-                '(saturation to standardizing x, a collapse with a huge y to standardizing y, and so '
-                'on). Then check over seeds.',
-                'No: He init made two rows worse: the saturated sine (0.29 against 0.63) and the sine'
-                ' at a learning rate of 1e-5 (−1.16).',
-                'No: the sine at a learning rate of 1.0 also collapses, and only a smaller learning '
-                "rate cures it. A collapse has several causes; the finding's evidence tells them "
-                'apart.',
+                "It cures four rows, but it turns the saturated sine's 0.63 into 0.16 and does not "
+                'cure the indicator. No column cures every row.',
+                'For every row but one, the finding points to a column that cures it (saturation to '
+                'standardizing x, a collapse with a huge y to standardizing y, and so on). Then check'
+                ' over seeds.',
+                'He init made two rows worse: the saturated sine (0.29 against 0.63) and the sine at '
+                'a learning rate of 1e-5 (−1.16).',
+                'The sine at a learning rate of 1.0 also collapses, and only a smaller learning rate '
+                "cures it. A collapse has several causes; the finding's evidence tells them apart.",
             ),
         ),
         Question(
@@ -436,11 +433,11 @@ QUESTIONS: dict[str, list[Question]] = {
             ),
             1,
             (
-                'No: standardizing x is the one fix that cures this row (median R² at least 0.9).',
-                'Right: 0.24 against 0.63. Larger weights push z = w x + b even further onto the flat'
-                ' tails; He init (0.29) and larger learning rates do the same.',
-                'No: it neither cures this row nor makes it worse; the trouble sits on the input '
-                'side, and y is not what saturates the units.',
+                'Standardizing x is the one fix that cures this row (median R² at least 0.9).',
+                '0.24 against 0.63. Larger weights push z = w x + b even further onto the flat tails;'
+                ' He init (0.29) and larger learning rates do the same.',
+                'It neither cures this row nor makes it worse; the trouble sits on the input side, '
+                'and y is not what saturates the units.',
             ),
         ),
         Question(
@@ -454,10 +451,10 @@ QUESTIONS: dict[str, list[Question]] = {
             ),
             1,
             (
-                'No: the raw run reports saturation at every report; the standardized run never does.',
-                'Right: an underfit is what `diagnose` reports when none of the failure modes is '
-                'measured (R² = 0.14 at epoch 50, one seed), and its fix is exactly that.',
-                'No: with raw inputs 84% of layer 1 sits on a flat tail at epoch 50. Standardizing '
+                'The raw run reports saturation at every report; the standardized run never does.',
+                'An underfit is what `diagnose` reports when none of the failure modes is measured '
+                '(R² = 0.14 at epoch 50, one seed), and its fix is exactly that.',
+                'With raw inputs 84% of layer 1 sits on a flat tail at epoch 50. Standardizing '
                 'removed that; what is left needs more training, not the old inputs.',
             ),
         ),
@@ -472,13 +469,12 @@ QUESTIONS: dict[str, list[Question]] = {
             ),
             0,
             (
-                'Right: the check names the collapse next, with its fix: standardize y. One change '
-                'per finding, at most three changes.',
-                "No: every finding's evidence is about a scale (x reaching 99.7, y reaching 2468), "
-                "not about the network's size.",
-                "No: the collapse's evidence is the size of y, and its fix is to scale y. The step "
-                'budget stays the same in the challenge, and the finding gives no reason to change '
-                'it.',
+                'The check names the collapse next, with its fix: standardize y. One change per '
+                'finding, at most three changes.',
+                "Every finding's evidence is about a scale (x reaching 99.7, y reaching 2468), not "
+                "about the network's size.",
+                "The collapse's evidence is the size of y, and its fix is to scale y. The step budget"
+                ' stays the same in the challenge, and the finding gives no reason to change it.',
             ),
         ),
         Question(
@@ -491,11 +487,11 @@ QUESTIONS: dict[str, list[Question]] = {
             ),
             0,
             (
-                'Right: a median of three reaches 0.9 as soon as two seeds do; the third can still '
-                'fail. Try the decaying rate on the parabola in the workbench at seeds 0, 1 and 2.',
-                'No: that is exactly what it measures, at 1000 steps. At another budget the verdict '
-                'can change.',
-                "No: a cure's median is at least 0.9, above the no-fix median of every failing row.",
+                'A median of three reaches 0.9 as soon as two seeds do; the third can still fail. Try'
+                ' the decaying rate on the parabola in the workbench at seeds 0, 1 and 2.',
+                'That is exactly what it measures, at 1000 steps. At another budget the verdict can '
+                'change.',
+                "A cure's median is at least 0.9, above the no-fix median of every failing row.",
             ),
         ),
     ],
