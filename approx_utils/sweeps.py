@@ -25,7 +25,7 @@ from .diagnostics import Diagnosis, diagnose, diverged_finding
 from .losses import check_loss, loss_function
 from .models import layer_seed, make_initializer
 from .pool import POOL
-from .training import CHUNK, FIRST_CALL, decay_fraction, steps_per_call
+from .training import CHUNK, FIRST_CALL, InterruptBetweenCalls, decay_fraction, steps_per_call
 
 PER_CONFIG = ("target", "x_scale", "y_scale", "init", "lr", "lr_decay", "seed")
 BETA_1, BETA_2, EPSILON = 0.9, 0.999, 1e-7  # keras.optimizers.Adam's defaults
@@ -142,11 +142,13 @@ def _train(loop, weights, x, y, steps, lr, decay):
     state = (weights, [tf.zeros_like(w) for w in weights], [tf.zeros_like(w) for w in weights],
              tf.ones([k], tf.bool), tf.fill([k], -1), tf.fill([k], np.float32(np.nan)))
     after, start, per_call = None, 0, FIRST_CALL
-    while start < steps:
-        n, t0 = min(CHUNK, steps - start, per_call), time.perf_counter()
-        state, after = loop(state, x, y, tf.constant(start), tf.constant(n), tf.constant(steps), lr, decay)
-        after = after.numpy()
-        start, per_call = start + n, steps_per_call(n, time.perf_counter() - t0)
+    with InterruptBetweenCalls() as interrupt:
+        while start < steps:
+            interrupt.check()
+            n, t0 = min(CHUNK, steps - start, per_call), time.perf_counter()
+            state, after = loop(state, x, y, tf.constant(start), tf.constant(n), tf.constant(steps), lr, decay)
+            after = after.numpy()
+            start, per_call = start + n, steps_per_call(n, time.perf_counter() - t0)
     weights, _, _, alive, diverged_at, last = state
     diverged_at = tf.where(alive & ~np.isfinite(after), steps, diverged_at)
     return [w.numpy() for w in weights], last.numpy(), diverged_at.numpy()

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import contextlib
 import logging
+import signal
 import time
 from dataclasses import dataclass
 
@@ -253,8 +254,8 @@ class Trainer:
 
     def _chunks(self, full, decaying, loss, x, y, start, steps, total, lr, lr_decay, size, seed) -> list[np.ndarray]:
         """Call the compiled loop for `steps` steps, at most `chunk` a call (about CALL_S seconds of them): each
-        call's losses. Ctrl-C stops the
-        run between calls (KeyboardInterrupt), the model holding the weights of the steps done.
+        call's losses. Ctrl-C stops the run between calls (KeyboardInterrupt, held during a call by
+        `InterruptBetweenCalls`), the model holding the weights of the steps done.
 
         If XLA cannot compile the loop (an op without an XLA kernel, say, in a custom layer), the call fails
         before any step: the plain loop takes the steps not yet run, from where the run is, and every later run.
@@ -264,31 +265,64 @@ class Trainer:
         rest = (tf.constant(total), tf.constant(lr, tf.float32), tf.constant(lr_decay, tf.float32),
                 tf.constant(size), tf.constant(seed))
         parts, begin, per_call = [], 0, FIRST_CALL
-        while begin < steps:
-            xla = self.xla and self.xla_error is None
-            chunk = min(self.chunk, steps - begin, per_call)  # on both paths: Ctrl-C lands between calls
-            span = self.chunk // batches + 2 if xla and not full else 0  # epochs a call of `chunk` steps can touch
-            first = (start + begin) // batches
-            orders = epoch_orders(x.size, seed, first, span) if span else _NO_ORDERS
-            call = (*args, orders, tf.constant(first), tf.constant(start + begin), tf.constant(chunk), *rest)
-            try:
-                # XLA's first compile in a process announces itself on stderr (TensorFlow 2.16-2.19): muted.
-                t0 = time.perf_counter()
-                with muted_stderr() if xla and not _XLA_STARTED else contextlib.nullcontext():
-                    parts.append(self._loop(full, decaying, loss, xla, size)(*call).numpy())
-                per_call = steps_per_call(chunk, time.perf_counter() - t0)
-                self.paths.add("xla" if xla else "plain")
-                if xla and not _XLA_STARTED:
-                    _XLA_STARTED.append(True)
-            except (tf.errors.InvalidArgumentError, tf.errors.UnimplementedError, tf.errors.InternalError) as err:
-                if not xla:
-                    raise
-                self.xla_error = (str(err).strip().splitlines() or [type(err).__name__])[0]
-                continue
-            begin += chunk
-            if parts[-1].size < chunk:  # a non-finite loss ended it
-                break
+        with InterruptBetweenCalls() as interrupt:
+            while begin < steps:
+                interrupt.check()
+                xla = self.xla and self.xla_error is None
+                chunk = min(self.chunk, steps - begin, per_call)  # on both paths: Ctrl-C lands between calls
+                span = self.chunk // batches + 2 if xla and not full else 0  # epochs a call of `chunk` steps touches
+                first = (start + begin) // batches
+                orders = epoch_orders(x.size, seed, first, span) if span else _NO_ORDERS
+                call = (*args, orders, tf.constant(first), tf.constant(start + begin), tf.constant(chunk), *rest)
+                try:
+                    # XLA's first compile in a process announces itself on stderr (TensorFlow 2.16-2.19): muted.
+                    t0 = time.perf_counter()
+                    with muted_stderr() if xla and not _XLA_STARTED else contextlib.nullcontext():
+                        parts.append(self._loop(full, decaying, loss, xla, size)(*call).numpy())
+                    per_call = steps_per_call(chunk, time.perf_counter() - t0)
+                    self.paths.add("xla" if xla else "plain")
+                    if xla and not _XLA_STARTED:
+                        _XLA_STARTED.append(True)
+                except (tf.errors.InvalidArgumentError, tf.errors.UnimplementedError, tf.errors.InternalError) as err:
+                    if not xla:
+                        raise
+                    self.xla_error = (str(err).strip().splitlines() or [type(err).__name__])[0]
+                    continue
+                begin += chunk
+                if parts[-1].size < chunk:  # a non-finite loss ended it
+                    break
         return parts
+
+
+class InterruptBetweenCalls:
+    """Ctrl-C raised between two calls of a compiled loop, never inside one: a KeyboardInterrupt in the middle
+    of TensorFlow's own Python (a tf.function looking up its trace, say) can leave it broken for the next run
+    (seen: a KeyError on the next call). While active it holds SIGINT, if Python's own handler is the one in
+    place (a custom one, such as a live explorer's, or SIG_IGN, is left alone), and `check()` raises the
+    KeyboardInterrupt after the call; a second Ctrl-C while one is held raises at once.
+    """
+
+    def __enter__(self):
+        self.pending, self._previous = False, None
+        try:
+            if signal.getsignal(signal.SIGINT) is signal.default_int_handler:
+                self._previous = signal.signal(signal.SIGINT, self._hold)
+        except ValueError:  # not the main thread: signals are not ours to handle
+            pass
+        return self
+
+    def _hold(self, signum, frame):
+        if self.pending:
+            raise KeyboardInterrupt
+        self.pending = True
+
+    def check(self) -> None:
+        if self.pending:
+            raise KeyboardInterrupt
+
+    def __exit__(self, *exc):
+        if self._previous is not None:
+            signal.signal(signal.SIGINT, self._previous)
 
 
 def decay_fraction(t, total):

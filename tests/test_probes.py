@@ -119,6 +119,17 @@ def _cases():
             params = fn_params(fn)
             if name in params:
                 yield f"{fn}({name}=...)", (lambda f=fn, n=name, v=v: getattr(au, f)(**{n: v})), name
+    for v in ["06", 1, None, "01_saturation"]:
+        yield "check_yourself(notebook=...)", (lambda v=v: au.check_yourself(v)), "notebook"
+    yield "check_yourself(answers=...)", (lambda: au.check_yourself("01", answers="yes")), "answers"
+    for name, v, word in [("x", [0, NAN, 1], "x"), ("y", [0, 1], "same length"), ("x", "abc", "x"),
+                          ("x", [1, 1, 1], "x"), ("name", "sine", "name"), ("held_out", 1.5, "held_out")]:
+        kw = {"x": [0, 1, 2, 3], "y": [0, 1, 0, 1], name: v}
+        yield f"Target.from_samples({name}=...)", (lambda kw=kw: au.Target.from_samples(**kw)), word
+    for name, v, word in [("fn", 3, "fn"), ("domain", (1, 0), "domain"), ("domain", "0-1", "domain"),
+                          ("name", "", "name"), ("fn", np.log, "fn")]:
+        kw = {"fn": np.sin, "domain": (-1, 1), name: v}
+        yield f"Target.from_function({name}=...)", (lambda kw=kw: au.Target.from_function(**kw)), word
     for name, v in [("cause", "bogus"), ("fix", "bogus"), ("cause", 3)]:
         yield f"collapse_case({name}=...)", (lambda n=name, v=v: au.collapse_case(**{"cause": au.COLLAPSE_CAUSES
                                                                                      and next(iter(au.COLLAPSE_CAUSES)),

@@ -14,13 +14,19 @@ NUMBERS = ["01", "02", "03", "04", "05"]
 
 
 @pytest.mark.parametrize("number", NUMBERS)
-def test_every_notebook_ends_with_three_to_five_questions_and_its_solutions_with_the_answers(number):
+def test_every_notebook_has_objectives_a_summary_table_and_three_to_five_questions_answered_in_solutions(number):
     assert 3 <= len(QUESTIONS[number]) <= 5
     [main] = ROOT.glob(f"{number}_*.ipynb")
     [solutions] = ROOT.glob(f"solutions/{number}_*.ipynb")
     code = lambda p: ["".join(c["source"]) for c in json.loads(p.read_text())["cells"] if c["cell_type"] == "code"]  # noqa: E731
     assert f'au.check_yourself("{number}")' in code(main)
     assert f'au.check_yourself("{number}", answers=True)' in code(solutions)
+    cells = json.loads(main.read_text())["cells"]
+    opening = "".join(cells[0]["source"])
+    assert "**You will be able to**" in opening and "**Before you start**" in opening, "objectives up front"
+    markdown = ["".join(c["source"]) for c in cells if c["cell_type"] == "markdown"]
+    summary = [m for m in markdown if m.startswith("## Summary")]
+    assert summary and "| symptom |" in summary[0] and "## Check yourself" in "\n".join(markdown)
 
 
 @pytest.mark.parametrize("number", NUMBERS)

@@ -371,3 +371,26 @@ def test_ctrl_c_sent_to_another_process_stops_train_on_both_loops_and_a_sweep():
         assert r["stopped"], r
         if r["phase"].startswith("train"):
             assert 0 < r["steps"] < au.config.MAX_STEPS and r["weights_finite"], r
+
+
+def test_ctrl_c_during_a_call_is_held_until_the_call_returns_and_a_second_one_raises_at_once():
+    """A KeyboardInterrupt inside TensorFlow's own Python can break a tf.function for the next run (seen: a
+    KeyError on the next call), so the loops hold Ctrl-C during a call and raise it between calls."""
+    import signal
+    from approx_utils.training import InterruptBetweenCalls
+    interrupt = signal.signal(signal.SIGINT, signal.default_int_handler)
+    try:
+        with InterruptBetweenCalls() as held:
+            signal.raise_signal(signal.SIGINT)  # "during a call": nothing raised yet
+            assert held.pending
+            with pytest.raises(KeyboardInterrupt):
+                signal.raise_signal(signal.SIGINT)  # pressed again: at once
+            with pytest.raises(KeyboardInterrupt):
+                held.check()  # between calls
+        assert signal.getsignal(signal.SIGINT) is signal.default_int_handler  # put back
+        custom = signal.signal(signal.SIGINT, lambda *_: None)
+        with InterruptBetweenCalls() as held:  # someone else's handler (a live explorer's) is left in place
+            assert signal.getsignal(signal.SIGINT) is not held._hold
+        signal.signal(signal.SIGINT, custom)
+    finally:
+        signal.signal(signal.SIGINT, interrupt)
