@@ -377,6 +377,7 @@ def test_ctrl_c_during_a_call_is_held_until_the_call_returns_and_a_second_one_ra
     """A KeyboardInterrupt inside TensorFlow's own Python can break a tf.function for the next run (seen: a
     KeyError on the next call), so the loops hold Ctrl-C during a call and raise it between calls."""
     import signal
+
     from approx_utils.training import InterruptBetweenCalls
     interrupt = signal.signal(signal.SIGINT, signal.default_int_handler)
     try:
