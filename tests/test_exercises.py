@@ -111,7 +111,8 @@ def test_a_wrong_typed_step_budget_is_answered_not_raised():
 
 # -- fill in the blank: the student writes the measurement ---------------------------------------------
 def _sigmoid_flat(z):
-    s = 1 / (1 + np.exp(-z))
+    with np.errstate(over="ignore"):  # exp(400) is inf, and the sigmoid still 0
+        s = 1 / (1 + np.exp(-z))
     return np.mean(s * (1 - s) < 0.01 * 0.25)
 
 
