@@ -2,8 +2,8 @@
 
 The seed question's three targets (`relu_shift`, `indicator`, `parabola`) and a few more, and a student's
 own: `Target.from_function(fn, domain)` or `Target.from_samples(x, y)` (e.g. columns of a CSV file).
-Every target is a vectorised numpy function of x; `sample` draws a training set and `scoring_points` gives
-the points R² is scored on (a dense grid of the domain, or a target's held-out samples).
+Every target is a vectorised numpy function of x; `sample` draws a training set. R² is scored on a dense grid
+of the domain, or on a target's `held_out` samples (`data.scored_r2`).
 """
 from __future__ import annotations
 
@@ -112,13 +112,6 @@ class Target:
         ys = np.bincount(inverse, weights=y) / np.bincount(inverse)
         return cls(name, lambda v: np.interp(v, xs, ys), (x[0], x[-1]), f"{x.size} samples",
                    train=(x[~scored], y[~scored]), held_out=(x[scored], y[scored]))
-
-    def scoring_points(self, n: int = 1001) -> tuple[np.ndarray, np.ndarray]:
-        """The (x, y) that R² is scored on: `n` evenly spaced points of the domain, or the held-out samples."""
-        if self.held_out is not None:
-            return self.held_out
-        x = self.grid(n)
-        return x, self(x)
 
     def __call__(self, x) -> np.ndarray:
         x = as_1d_array(x, "x")
