@@ -44,10 +44,10 @@ def predict_original(model, x_scaler, y_scaler, x, post_clip=None) -> np.ndarray
     return y_scaler.inverse_transform(raw if post_clip is None else np.clip(raw, *post_clip))
 
 
-def scored_r2(target: Target, model, x_scaler, y_scaler, x_grid, y_grid_pred, post_clip=None) -> float:
-    """R² on the target's scoring points: the domain grid's predictions (`y_grid_pred` on `x_grid`), or, for
-    a target from samples, predictions of its held-out samples."""
+def scored_r2(target: Target, model, x_scaler, y_scaler, y_grid, y_grid_pred, post_clip=None) -> float:
+    """R² on the target's scoring points: the domain grid's predictions against its targets (`y_grid_pred`,
+    `y_grid`), or, for a target from samples, predictions of its held-out samples."""
     if target.held_out is None:
-        return r2(target(x_grid), y_grid_pred)
+        return r2(y_grid, y_grid_pred)
     x, y = target.held_out
     return r2(y, predict_original(model, x_scaler, y_scaler, x, post_clip))

@@ -173,7 +173,8 @@ def check_flat_share(flat_share) -> Outcome:
         (lambda got, z: np.isclose(got, np.mean(np.abs(z) > 1 / FLAT)), "the bar is on the derivative, not on |z|."),
         (lambda got, z: np.isclose(got, np.mean(_sig_grad(z) < FLAT)),
          "1% of the derivative's peak: σ'(z) peaks at 0.25 (at z = 0), so the bar is 0.0025, not 0.01."),
-        (lambda got, z: np.isclose(got, np.mean(_sig_grad(z) >= FLAT * 0.25)), "that is the share that is NOT flat."),
+        (lambda got, z: np.isclose(got, np.mean(_sig_grad(z) >= FLAT * _peak_derivative("sigmoid"))),
+         "that is the share that is NOT flat."),
     ]
     return _measurement(flat_share, "flat_share", cases, _sigmoid_flat_share, hints)
 

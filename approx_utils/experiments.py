@@ -135,6 +135,7 @@ def _chunks(config: Config, every: int, data, loss: str):
     """`iterate_experiment`'s generator: train `every` steps at a time, score and diagnose each chunk."""
     target, x_scaler, y_scaler, xs, ys = data.target, data.x_scaler, data.y_scaler, data.xs, data.ys
     x_grid = target.grid(config.n_grid)
+    y_grid = target(x_grid)  # once: every chunk is scored against it
     outside = None
     if config.beyond > 0:  # only the widened parts: the points beyond the domain
         wide = target.grid(config.n_grid, config.beyond)
@@ -151,7 +152,7 @@ def _chunks(config: Config, every: int, data, loss: str):
             diagnosis = diagnose(model, xs, ys, run=run, x_beyond=outside, setup=config)
             y_grid_pred = predict_original(model, x_scaler, y_scaler, x_grid, config.post_clip)
             exp = Experiment(target, config, data.x_train, data.y_train, x_scaler, y_scaler, run, model.get_weights(),
-                             x_grid, y_grid_pred, scored_r2(target, model, x_scaler, y_scaler, x_grid, y_grid_pred,
+                             x_grid, y_grid_pred, scored_r2(target, model, x_scaler, y_scaler, y_grid, y_grid_pred,
                                                             config.post_clip), diagnosis)
             if run.diverged or start + every >= config.steps:
                 break

@@ -252,7 +252,7 @@ def _rows(full, data, shared, trained, last, diverged_at, diagnose_each) -> list
             else:
                 model.set_weights([w[k] for w in trained])
                 x_grid = d.target.grid(shared.n_grid)
-                row["r2"] = scored_r2(d.target, model, d.x_scaler, d.y_scaler, x_grid,
+                row["r2"] = scored_r2(d.target, model, d.x_scaler, d.y_scaler, d.target(x_grid),
                                       predict_original(model, d.x_scaler, d.y_scaler, x_grid))
                 if diagnose_each:
                     row["diagnosis"] = diagnose(model, d.xs, d.ys, loss=shared.loss)
