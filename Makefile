@@ -63,9 +63,10 @@ bench: $(E2E_STAMP) chromium
 	$(BIN)/python -m benchmarks.bench_interrupt
 	$(BIN)/python -m benchmarks.bench_browser
 
-# Static reveal.js decks of notebooks 00-05 from their committed outputs (no re-run), with explorer snapshots.
-# They open offline from the file system: reveal.js, RequireJS, jQuery and MathJax come from the npm registry
-# once, into build/slides/vendor (nbconvert would otherwise point at CDNs).
+# Static reveal.js decks of notebooks 00-05 from their committed outputs (no re-run), with explorer snapshots,
+# for the room: no code, text for the back row, every slide within the screen (slides/lecture, a template
+# over nbconvert's reveal; settings in slides/nbconvert_config.py). They open offline from the file system:
+# reveal.js, RequireJS, jQuery and MathJax come from the npm registry once, into build/slides/vendor.
 SLIDES := build/slides
 VENDOR := $(SLIDES)/vendor
 NPM_PACKAGES := reveal.js@4.6.0 requirejs@2.3.7 jquery@3.7.1 mathjax@2.7.9
@@ -77,17 +78,13 @@ $(VENDOR)/.stamp:
 	@touch $@
 
 slides: setup $(VENDOR)/.stamp
-	$(BIN)/jupyter nbconvert --to slides --log-level ERROR --output-dir $(SLIDES) notebooks/0*.ipynb \
-		--SlidesExporter.reveal_url_prefix=vendor/reveal.js --SlidesExporter.reveal_scroll=True \
-		--SlidesExporter.reveal_width=1280 --SlidesExporter.reveal_height=800 \
-		--SlidesExporter.require_js_url=vendor/requirejs/require.js \
-		--SlidesExporter.jquery_url=vendor/jquery/dist/jquery.min.js \
-		--SlidesExporter.mathjax_url="vendor/mathjax/MathJax.js?config=TeX-AMS_CHTML-full,Safe"
+	$(BIN)/jupyter nbconvert --config slides/nbconvert_config.py --log-level ERROR --output-dir $(SLIDES) notebooks/0*.ipynb
 	@echo "slides: open $(SLIDES)/<notebook>.slides.html in a browser (works offline)"
 
-# The explorers as an app for the projector: no code, the same sliders (Voila, http://localhost:8866).
+# The explorers as an app for the projector: no code, the same sliders (Voila, http://localhost:8866); each
+# explorer appears as soon as it is built (progressive rendering), not after the last one.
 app: setup
-	$(BIN)/voila notebooks/lecture_app.ipynb --theme=light
+	$(BIN)/voila notebooks/lecture_app.ipynb --theme=light --VoilaConfiguration.progressive_rendering=True
 
 # After changing a range in pyproject.toml: re-resolve both files (newest and lowest versions the ranges
 # allow, for every platform and Python >= 3.10), then `make test` and `make test-oldest`, and commit them.

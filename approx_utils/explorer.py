@@ -20,6 +20,7 @@ import contextlib
 import html
 import io
 import signal
+import textwrap
 from collections import OrderedDict
 from collections.abc import Callable
 
@@ -33,7 +34,7 @@ from .config import CANNOT_RUN, make_config
 from .controls import setting_html, setting_text
 from .experiments import iterate_experiment
 from .plotting import COLORS
-from .style import current_style
+from .style import STYLES, current_style
 
 SETTLE_S = 0.005   # one turn of the kernel's loop, long enough for one queued message to land
 
@@ -55,18 +56,13 @@ class Explorer:
         self.controls, self._config, self._draw, self.knobs = controls, config, draw, knobs
         self.title = title
         self.style_name, style = current_style()
-        # A fixed title height: left automatic, matplotlib measures every tick label on each redraw to
-        # keep titles clear of a top axis these figures never have (~5 ms of a ~55 ms redraw).
-        self._rc = {**style.rc, "axes.titley": 1.0}
-        with mpl.rc_context(self._rc):
-            self.figure = Figure(figsize=style.explorer_figsize, dpi=style.explorer_dpi)
-            FigureCanvasAgg(self.figure)
-            self.axes = list(np.atleast_1d(self.figure.subplots(1, ncols)))
-        # Fixed margins, not constrained layout: the layout pass would double the time of every redraw.
-        self.figure.subplots_adjust(**style.explorer_margins)
+        self._ncols = ncols
+        self.figure, self.axes, self._rc, self._verdict = _canvas(style, ncols)
+        self._snapshots = _Recent(4)  # a frame's snapshot in the lecture style, for readers without a kernel
         width = style.explorer_figsize[0] * style.explorer_dpi
         self.image = w.Image(format="png", layout=w.Layout(width="100%", max_width=f"{width:.0f}px"))
         self.message = w.HTML()
+        self.message.add_class("au-panel")
         self.runs = 0                  # experiments trained (cache misses), for tests and benchmarks
         self.result = None             # the experiment on show
         self._cache = _Recent(cache_size)   # a setting's config -> its trained experiment
@@ -82,9 +78,13 @@ class Explorer:
             buttons.append(self.play_button)
         for widget in controls.values():
             widget.observe(self._changed, names="value")
-        header = [w.HTML(f"<b>{html.escape(title)}</b>")] if title else []
-        self.widget = w.VBox(header + [w.HBox(list(controls.values()) + buttons,
-                                              layout=w.Layout(flex_flow="row wrap")), self.image, self.message])
+        header = [w.HTML(f"<b class='au-title'>{html.escape(title)}</b>")] if title else []
+        # The style's sizes for the controls and the panel, scoped to this box (a <style> takes no room).
+        css = w.HTML(f"<style>{style.widget_css}</style>", layout=w.Layout(display="none"))
+        self.widget = w.VBox([css] + header + [w.HBox(list(controls.values()) + buttons,
+                                                      layout=w.Layout(flex_flow="row wrap")), self.image, self.message])
+        self.widget.add_class("au-explorer")
+        self.widget.add_class(style.css_class)
         self.update()
 
     @property
@@ -100,7 +100,7 @@ class Explorer:
         bundle = dict(self.widget._repr_mimebundle_(**kwargs))
         setting = setting_text(self.controls, self.values)
         if self.image.value and self.result is not None:  # no snapshot of another setting's figure
-            png = base64.b64encode(self.image.value).decode("ascii")
+            png = base64.b64encode(self.snapshot()).decode("ascii")
             bundle["image/png"] = png
             bundle["text/html"] = (
                 f"<figure class='au-snapshot' style='margin:0'><img src='data:image/png;base64,{png}' "
@@ -180,16 +180,35 @@ class Explorer:
             f"<span style='color:{COLORS['diverged']}'>{what}: {html.escape(str(err))}</span>"
 
     def _show(self, exp, values) -> None:
-        with mpl.rc_context(self._rc):
-            for ax in self.axes:
-                _wipe(ax)
-            self._draw(self.axes, exp, values)
-            buffer = io.BytesIO()
-            self.figure.savefig(buffer, format="png", pil_kwargs={"compress_level": 1})
-        self.image.value = buffer.getvalue()
+        self.image.value = self._render(self.figure, self.axes, self._rc, self._verdict, exp, values)
         self.image.layout.visibility = "visible"
-        self.message.value = setting_html(self.controls, values) + summary_html(exp, self.knobs)
+        self.message.value = panel_html(exp, self.knobs, setting_html(self.controls, values),
+                                        fold=self.style_name == "lecture")
         self.result = exp
+
+    def _render(self, figure, axes, rc, verdict, exp, values) -> bytes:
+        """Draw `exp` on `axes` under `rc`, its verdict line above them, and return the figure as a PNG."""
+        with mpl.rc_context(rc):
+            for ax in axes:
+                _wipe(ax)
+            self._draw(axes, exp, values)
+            verdict.set_text(verdict_text(exp))
+            _fit_line(verdict, figure)
+            buffer = io.BytesIO()
+            figure.savefig(buffer, format="png", pil_kwargs={"compress_level": 1})
+        return buffer.getvalue()
+
+    def snapshot(self) -> bytes:
+        """The figure on show drawn in the lecture style (PNG): what a deck, nbconvert or GitHub shows in place of
+        the live widget, readable on a projector; the figure itself when the explorer is in that style."""
+        if self.style_name == "lecture" or self.result is None:
+            return self.image.value
+        frame = repr(sorted(self.values.items()))
+        if not self._snapshots.fetch(frame):
+            if not hasattr(self, "_lecture"):
+                self._lecture = _canvas(STYLES["lecture"], self._ncols)
+            self._snapshots.keep(frame, self._render(*self._lecture, self.result, self.values))
+        return self._snapshots[frame]
 
     # -- live training -------------------------------------------------------------------------------
     def toggle_live(self) -> None:
@@ -273,6 +292,42 @@ class _Recent(OrderedDict):
             self.popitem(last=False)
 
 
+def _canvas(style, ncols: int):
+    """An explorer's figure in `style`: (figure, its axes, the rcParams it is drawn under, its verdict line)."""
+    # A fixed title height: left automatic, matplotlib measures every tick label on each redraw to
+    # keep titles clear of a top axis these figures never have (~5 ms of a ~55 ms redraw).
+    rc = {**style.rc, "axes.titley": 1.0}
+    with mpl.rc_context(rc):
+        figure = Figure(figsize=style.explorer_figsize, dpi=style.explorer_dpi)
+        FigureCanvasAgg(figure)
+        axes = list(np.atleast_1d(figure.subplots(1, ncols)))
+        verdict = figure.text(0.008, 0.985, "", ha="left", va="top", fontweight="bold",
+                              fontsize=rc["axes.titlesize"])
+    # Fixed margins, not constrained layout: the layout pass would double the time of every redraw.
+    figure.subplots_adjust(**style.explorer_margins)
+    return figure, axes, rc, verdict
+
+
+def verdict_text(exp) -> str:
+    """The verdict drawn above an explorer's figure (cut to one line of it): the R² (or the divergence) and the
+    first finding, so that a snapshot (a deck, a screenshot) carries it without the panel."""
+    run = exp.run
+    head = f"diverged at step {run.diverged_at}" if run.diverged else f"R² = {exp.r2:.3f}"
+    first = next((f for f in exp.diagnosis if f.kind != "diverged"), None)
+    return head + (f" · {first.kind}: {first.message}" if first else " · no problems found")
+
+
+def _fit_line(text, figure) -> None:
+    """Shorten a figure's one-line text at a word, with " …", until it ends inside the figure."""
+    renderer, full = figure.canvas.get_renderer(), text.get_text()
+    for _ in range(6):
+        extent = text.get_window_extent(renderer)
+        if extent.x1 <= figure.bbox.width - 4:
+            return
+        width = int(len(text.get_text()) * (figure.bbox.width - 4 - extent.x0) / extent.width) - 1
+        text.set_text(textwrap.shorten(full, width=max(width, 10), placeholder=" …"))
+
+
 def _wipe(ax) -> None:
     """Remove what was drawn but keep the axes and their tick machinery: a third of the cost of `ax.clear()`."""
     for artist in [*ax.lines, *ax.collections, *ax.patches, *ax.texts]:
@@ -293,9 +348,12 @@ def fixes_html(finding, knobs: dict) -> str:
     return "<i>fix:</i> " + html.escape(finding.fix)
 
 
-def summary_html(exp, knobs: dict) -> str:
-    """The panel under the figure: the score, then each finding with the fixes this explorer can try."""
+def panel_html(exp, knobs: dict, setting: str, fold: bool = False) -> str:
+    """The panel under the figure: the setting shown, then the verdict (the score and the first finding with
+    the fixes this explorer can try), then the other findings. fold (the lecture style): the verdict first, and
+    the setting and other findings folded away under a one-line summary, so the panel fits a projector."""
     run = exp.run
+    findings = [f for f in exp.diagnosis if f.kind != "diverged"]
     if run.diverged:
         cause = next((f for f in exp.diagnosis if f.kind == "diverged"), None)
         head = (f"<b style='color:{COLORS['diverged']}'>diverged at step {run.diverged_at}</b>: "
@@ -303,7 +361,17 @@ def summary_html(exp, knobs: dict) -> str:
     else:
         total = exp.config.steps  # a live run shows its chunks so far: "after 300 of 1000 steps"
         done = f"{run.steps_done} steps" if run.steps_done == total else f"{run.steps_done} of {total} steps"
-        head = f"<b>R² = {exp.r2:.3f}</b> (on the domain grid) after {done} ({run.seconds:.2f} s of training)"
-    items = "".join(f"<li><b>{f.kind}</b>: {html.escape(f.message)}<br>{fixes_html(f, knobs)}</li>"
-                    for f in exp.diagnosis if f.kind != "diverged")
-    return head + (f"<ul style='margin:4px 0'>{items}</ul>" if items else "<br>no problems found")
+        compiled = f", after {run.compile_seconds:.2f} s compiling the loop" if run.compile_seconds else ""
+        head = (f"<b>R² = {exp.r2:.3f}</b> (on the domain grid) after {done} "
+                f"({run.seconds - run.compile_seconds:.2f} s of training{compiled})")
+    items = [f"<li><b>{f.kind}</b>: {html.escape(f.message)}<br>{fixes_html(f, knobs)}</li>" for f in findings]
+    if not fold:
+        return setting + f"<div class='au-verdict'>{head}</div>" + \
+            (f"<ul style='margin:4px 0'>{''.join(items)}</ul>" if items else "no problems found")
+    first = f"<ul style='margin:2px 0'>{items[0]}</ul>" if items else "no problems found"
+    more = f"the setting shown, {len(items) - 1} more finding{'s' * (len(items) != 2)}" if len(items) > 1 \
+        else "the setting shown"
+    rest = f"<ul style='margin:2px 0'>{''.join(items[1:])}</ul>" if len(items) > 1 else ""
+    # The score is the summary line of what is folded: the panel's first line costs no extra row.
+    return (f"<details class='au-verdict'><summary>{head} <span class='au-setting-link' style='color:#555'>· {more}"
+            f"</span></summary>{setting}{rest}</details><div class='au-verdict'>{first}</div>")

@@ -8,12 +8,12 @@ from .cases import COLLAPSE_CAUSES, COLLAPSE_FIXES, collapse_case
 from .config import Config
 from .controls import dropdown, float_slider, int_slider, log_slider, toggle
 from .explorer import Explorer
-from .measures import layer_states, overshoot
-from .plotting import COLORS, LAYER_COLORS, plot_fit, plot_loss
-from .style import line_width
+from .measures import OVERSHOOT_TOL, layer_states, overshoot
+from .plotting import COLORS, LAYER_COLORS, OUTSIDE, plot_fit, plot_loss
+from .style import line_width, small_font
 from .targets import Target
 
-LEGEND_LOC = "best"  # where it hides the least data (it searches for room: ~25 ms a redraw)
+LEGEND_LOC = OUTSIDE  # beside the fit, between the panels: it hides no data
 TARGET_CHOICES = ["relu_shift", "indicator", "parabola", "sine", "step", "abs"]
 
 
@@ -90,10 +90,11 @@ def saturation_explorer(target: str = "sine", steps: int = 500, n_train: int = 2
         for s, color in zip(states, LAYER_COLORS):
             axes[1].hist(np.clip(s.pre.ravel(), -50, 50), bins=60, alpha=0.5, color=color,
                          label=f"layer {s.index + 1}: {100 * s.saturated_fraction:.0f}% flat")
-        axes[1].set_xlabel("pre-activation z (clipped to ±50 for display)")
+        axes[1].set_xlabel("pre-activation z (clipped to ±50)")
         axes[1].set_ylabel("count")
-        axes[1].set_title(f"where the {values['activation']} units sit")
-        axes[1].legend()
+        # the legend in the title's place: where the units sit, and how many are flat, hiding no bar
+        axes[1].legend(loc="lower center", bbox_to_anchor=(0.5, 1.0), ncol=2, frameon=False, borderaxespad=0.2,
+                       fontsize=small_font(), handlelength=1.0, columnspacing=1.0)
 
     knobs = {"x_scale": "inputs in [0, s], s", "activation": "activation", "init": "init"}
     return Explorer(controls, config, draw, knobs=knobs, live_every=None,
@@ -128,18 +129,22 @@ def overshoot_explorer(steps: int = 1000, n_train: int = 256) -> Explorer:
         excess = np.maximum(np.maximum(lo - pred, pred - hi), 0) / (hi - lo)
         inside = (x >= t.domain[0]) & (x <= t.domain[1])
         # the shares `diagnose` judges: the training points, and the grid beyond the domain
-        title = f"out of range: {100 * overshoot(exp.predict(exp.x_train), lo, hi)['share']:.0f}% of training points"
+        # the shares `diagnose` judges, read from its finding when it made one, so panel and figure agree
+        found = next((f.evidence for f in exp.diagnosis if f.kind == "overshoot"), {})
+        share = (found.get("inside") or overshoot(exp.predict(exp.x_train), lo, hi))["share"]
+        title = f"out of range: {100 * share:.0f}% training"
         if beyond > 0:
-            title += f", {100 * overshoot(pred[~inside], lo, hi)['share']:.0f}% beyond"
+            title += f", {100 * (found.get('beyond') or overshoot(pred[~inside], lo, hi))['share']:.0f}% beyond"
         axes[0].set_title(f"{values['head']} head on {t.name}: R² = {exp.r2:.3f}")
         axes[1].axvspan(x[0], t.domain[0], color=COLORS["outside"], zorder=0)
         axes[1].axvspan(t.domain[1], x[-1], color=COLORS["outside"], zorder=0)
         axes[1].fill_between(x, excess, color=COLORS["prediction"], alpha=0.6)
-        axes[1].axhline(0.02, color=COLORS["target"], ls=":", lw=line_width(0.5), label="2% tolerance")
+        axes[1].axhline(OVERSHOOT_TOL, color=COLORS["target"], ls=":", lw=line_width(0.5))
+        axes[1].text(0.99, OVERSHOOT_TOL, f"{100 * OVERSHOOT_TOL:.0f}% tolerance", transform=axes[1].get_yaxis_transform(),
+                     ha="right", va="bottom", fontsize=small_font())
         axes[1].set_xlabel("x")
-        axes[1].set_ylabel("distance outside the range\n(in units of the range)")
-        axes[1].set_title(title, fontsize="medium")
-        axes[1].legend(loc=LEGEND_LOC)
+        axes[1].set_ylabel("outside the range (× range)")
+        axes[1].set_title(title, fontsize=small_font())
 
     knobs = {"output_activation": "output head", "post_clip": "output head", "target": "target"}
     return Explorer(controls, config, draw, knobs=knobs, title="Range overshoot: output head x target x extrapolation")

@@ -6,12 +6,14 @@ and widths come from the style in effect (`set_style`).
 """
 from __future__ import annotations
 
+import textwrap
+
 import matplotlib.pyplot as plt
 import numpy as np
 
 from ._checks import check_int, check_positive
 from .measures import layer_states
-from .style import NOTEBOOK_WIDTH, PALETTE, line_width, marker_area
+from .style import NOTEBOOK_WIDTH, PALETTE, current_style, line_width, marker_area
 from .training import Run
 
 COLORS = {"target": PALETTE["black"], "prediction": PALETTE["orange"], "data": PALETTE["blue"],
@@ -22,10 +24,28 @@ LOSS_LABELS = {"mse": "training MSE", "mae": "training MAE", "huber": "training 
                "bce": "training cross-entropy"}  # a run's `loss_name` -> the loss plot's y label
 
 
-def _axes(ax, figsize=(6, 3.5)):
+def _axes(ax):
+    """The axes to draw on: `ax`, or a new figure's, sized by the style in effect (its own figure, shown 1:1 in a
+    notebook, larger in the lecture style). A cell ending in a plot shows the figure, not the Axes' repr."""
     if ax is None:
-        _, ax = plt.subplots(figsize=figsize, layout="constrained")
+        width = 6.0 if current_style()[0] == "notebook" else 9.0
+        _, ax = plt.subplots(figsize=(width, width * 0.58), layout="constrained")
+        ax._ipython_display_ = lambda: None  # IPython shows nothing for the returned Axes; the figure shows itself
     return ax
+
+
+OUTSIDE = "outside right"  # a legend_loc: beside the axes, in the room an explorer leaves between its panels
+
+
+def place_legend(ax, loc: str = "best") -> None:
+    """The axes' legend at `loc` (any matplotlib place), or OUTSIDE: to the right of the axes, where it hides no
+    data, its long labels wrapped to fit the room."""
+    if loc != OUTSIDE:
+        ax.legend(loc=loc)
+        return
+    handles, labels = ax.get_legend_handles_labels()
+    ax.legend(handles, [textwrap.fill(label, 13) for label in labels], loc="upper left", bbox_to_anchor=(1.02, 1.0),
+              borderaxespad=0.0, frameon=False)
 
 
 def _draw_target(ax, target, x, y) -> None:
@@ -42,7 +62,8 @@ def plot_fit(exp, ax=None, beyond: float = 0.0, title: str | None = None, max_po
     """Target, prediction and training points in original units, with the target's range as a band.
 
     beyond: also draw this far outside the domain (a fraction of its width), shaded, to show extrapolation.
-    legend_loc: a fixed place ("upper left") redraws faster than "best", which searches for room.
+    legend_loc: a fixed place ("upper left") redraws faster than "best", which searches for room; OUTSIDE puts it
+    to the right of the axes, where it hides no data.
     """
     if not hasattr(exp, "target") or not hasattr(exp, "y_grid_pred"):
         raise TypeError(f"exp must be an Experiment (what run_experiment returns), got {type(exp).__name__}")
@@ -70,7 +91,7 @@ def plot_fit(exp, ax=None, beyond: float = 0.0, title: str | None = None, max_po
     ax.set_xlabel("x")
     ax.set_ylabel("y")
     ax.set_title(title or f"{target.name}: R² = {exp.r2:.3f} after {exp.run.steps_done} steps")
-    ax.legend(loc=legend_loc)
+    place_legend(ax, legend_loc)
     return ax
 
 
@@ -108,8 +129,8 @@ def plot_loss(run, ax=None, title: str | None = None):
         ax.legend(loc="best")
     ax.set_xlabel("step")
     loss_name = getattr(run, "loss_name", "mse")
-    ax.set_ylabel(f"{LOSS_LABELS.get(loss_name, f'training loss ({loss_name})')} (model units)")
-    ax.set_title(title or "loss")
+    ax.set_ylabel(LOSS_LABELS.get(loss_name, f"training loss ({loss_name})"))
+    ax.set_title(title or "loss (in model units)")
     return ax
 
 

@@ -71,6 +71,7 @@ class Run:
     batch_size: int | None = None
     optimizer: str = "adam"
     loss_name: str = "mse"
+    compile_seconds: float = 0.0  # of `seconds`: the first call of a loop new to this data's shape, which compiles it
 
     @property
     def steps_done(self) -> int:
@@ -87,7 +88,7 @@ class Run:
         return cls(loss=np.concatenate([r.loss for r in runs]), steps=sum(r.steps for r in runs),
                    diverged=last.diverged, diverged_at=last.diverged_at, seconds=sum(r.seconds for r in runs),
                    lr=last.lr, lr_decay=last.lr_decay, batch_size=last.batch_size, optimizer=last.optimizer,
-                   loss_name=last.loss_name)
+                   loss_name=last.loss_name, compile_seconds=sum(r.compile_seconds for r in runs))
 
     def __repr__(self):
         state = f"diverged at step {self.diverged_at}" if self.diverged else f"final loss {self.final_loss:.4g}"
@@ -119,6 +120,7 @@ class Trainer:
         self.optimizer.build(model.trainable_variables)
         self.xla, self.chunk = bool(xla), check_int(chunk, "chunk", minimum=1)
         self._loops = {}
+        self._compiled = set()  # (loop, data shape) pairs called once: their first call compiled them
         self.paths = set()  # the loops that have run: 'xla', 'plain' (both if XLA failed part-way)
         self.xla_error = None  # why XLA could not compile this model's loop, if it could not (then: plain)
 
@@ -235,7 +237,8 @@ class Trainer:
         full = batch_size is None or batch_size >= x.size
         size = x.size if full else batch_size
         t0 = time.perf_counter()
-        parts = self._chunks(full, lr_decay != 1.0, loss, x, y, start, steps, total, lr, lr_decay, size, seed)
+        parts, compile_seconds = self._chunks(full, lr_decay != 1.0, loss, x, y, start, steps, total, lr, lr_decay,
+                                              size, seed)
         values = np.concatenate(parts)
         diverged_at = start + values.size - 1 if values.size and not np.isfinite(values[-1]) else None
         if diverged_at is None and not self._finite_after(x, y, loss):
@@ -244,7 +247,7 @@ class Trainer:
         return Run(loss=values.astype(np.float64), steps=steps, diverged=diverged_at is not None,
                    diverged_at=diverged_at, seconds=seconds, lr=lr,
                    lr_decay=lr_decay, batch_size=None if full else batch_size, optimizer=self.optimizer_name,
-                   loss_name=loss)
+                   loss_name=loss, compile_seconds=compile_seconds)
 
     def _finite_after(self, x, y, loss: str) -> bool:
         """Whether the loss at the weights the run left is finite in float32, as the next step would compute it
@@ -252,10 +255,11 @@ class Trainer:
         per = loss_function(loss)(_as_column(y), self.model(_as_column(x), training=False))
         return bool(np.isfinite(keras.ops.convert_to_numpy(keras.ops.mean(per))))
 
-    def _chunks(self, full, decaying, loss, x, y, start, steps, total, lr, lr_decay, size, seed) -> list[np.ndarray]:
+    def _chunks(self, full, decaying, loss, x, y, start, steps, total, lr, lr_decay, size, seed):
         """Call the compiled loop for `steps` steps, at most `chunk` a call (about CALL_S seconds of them): each
-        call's losses. Ctrl-C stops the run between calls (KeyboardInterrupt, held during a call by
-        `InterruptBetweenCalls`), the model holding the weights of the steps done.
+        call's losses, and the seconds of the call that compiled the loop for this data's shape (0 if none did).
+        Ctrl-C stops the run between calls (KeyboardInterrupt, held during a call by `InterruptBetweenCalls`), the
+        model holding the weights of the steps done.
 
         If XLA cannot compile the loop (an op without an XLA kernel, say, in a custom layer), the call fails
         before any step: the plain loop takes the steps not yet run, from where the run is, and every later run.
@@ -264,7 +268,7 @@ class Trainer:
         args = (_as_column(x), _as_column(y))
         rest = (tf.constant(total), tf.constant(lr, tf.float32), tf.constant(lr_decay, tf.float32),
                 tf.constant(size), tf.constant(seed))
-        parts, begin, per_call = [], 0, FIRST_CALL
+        parts, begin, per_call, compile_seconds = [], 0, FIRST_CALL, 0.0
         with InterruptBetweenCalls() as interrupt:
             while begin < steps:
                 interrupt.check()
@@ -279,7 +283,12 @@ class Trainer:
                     t0 = time.perf_counter()
                     with muted_stderr() if xla and not _XLA_STARTED else contextlib.nullcontext():
                         parts.append(self._loop(full, decaying, loss, xla, size)(*call).numpy())
-                    per_call = steps_per_call(chunk, time.perf_counter() - t0)
+                    seconds = time.perf_counter() - t0
+                    per_call = steps_per_call(chunk, seconds)
+                    shape = (full, decaying, loss, xla, size, x.size)  # XLA compiles once per loop and shape
+                    if shape not in self._compiled:
+                        self._compiled.add(shape)
+                        compile_seconds += seconds
                     self.paths.add("xla" if xla else "plain")
                     if xla and not _XLA_STARTED:
                         _XLA_STARTED.append(True)
@@ -291,7 +300,7 @@ class Trainer:
                 begin += chunk
                 if parts[-1].size < chunk:  # a non-finite loss ended it
                     break
-        return parts
+        return parts, compile_seconds
 
 
 class InterruptBetweenCalls:

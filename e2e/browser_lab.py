@@ -124,6 +124,10 @@ class Lab(Server):
             urllib.request.urlopen(request, timeout=30)
 
 
+# As `make app` serves it: each explorer shown as soon as its cell has run, not after the last one.
+VOILA_OPTIONS = ["--theme=light", "--VoilaConfiguration.progressive_rendering=True"]
+
+
 class Voila(Server):
     """Voila serving notebooks/lecture_app.ipynb, as `make app` does (the page runs the notebook on load)."""
 
@@ -131,7 +135,7 @@ class Voila(Server):
 
     def _command(self) -> list[str]:
         return [sys.executable, "-m", "voila", "lecture_app.ipynb", "--no-browser", f"--port={self.port}",
-                "--Voila.ip=127.0.0.1", "--theme=light"]
+                "--Voila.ip=127.0.0.1", *VOILA_OPTIONS]
 
 
 def launch_chromium(playwright):

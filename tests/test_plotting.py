@@ -45,11 +45,38 @@ def test_plot_seeds_draws_the_target_and_one_line_per_seed():
     assert labels[0].startswith("target") and [label.split(":")[0] for label in labels[1:]] == ["seed 0", "seed 1"]
 
 
-@pytest.mark.parametrize("loss, label", [("mse", "training MSE (model units)"), ("mae", "training MAE (model units)"),
-                                         ("huber", "training Huber loss (model units)"),
-                                         ("bce", "training cross-entropy (model units)")])
+@pytest.mark.parametrize("loss, label", [("mse", "training MSE"), ("mae", "training MAE"),
+                                         ("huber", "training Huber loss"), ("bce", "training cross-entropy")])
 def test_loss_plot_names_the_loss_the_run_minimized(loss, label):
     kw = dict(output_activation="sigmoid", y_scale="minmax") if loss == "bce" else {}
     run = au.run_experiment("indicator", x_scale=100, loss=loss, steps=5, n_train=32, **kw).run
     assert run.loss_name == loss
-    assert au.plot_loss(run).get_ylabel() == label
+    ax = au.plot_loss(run)
+    assert ax.get_ylabel() == label and ax.get_title() == "loss (in model units)"
+
+
+def _labelled(ax) -> list[str]:
+    ax.figure.canvas.draw()
+    ticks = ax.yaxis.get_major_ticks() + ax.yaxis.get_minor_ticks()
+    return [t.label1.get_text() for t in ticks if t.label1.get_visible() and t.label1.get_text()
+            and ax.get_ylim()[0] <= t.get_loc() <= ax.get_ylim()[1]]
+
+
+@pytest.mark.parametrize("lo, hi", [(2e5, 6e6), (1.5e-3, 4e-2), (6e5, 1.4e6), (1e-4, 1e2)])
+def test_a_log_loss_axis_is_labelled_at_least_twice(lo, hi):
+    """A loss axis spanning under two decades, around one power of ten or none, still reads as numbers."""
+    run = au.train(au.build_mlp(hidden=(4,)), np.linspace(0, 1, 8), np.zeros(8), steps=10)
+    ax = au.plot_loss(run)
+    ax.set_ylim(lo, hi)
+    assert len(_labelled(ax)) >= 2, _labelled(ax)
+    plt.close(ax.figure)
+
+
+@pytest.mark.parametrize("style, width", [("notebook", 6.0), ("lecture", 9.0)])
+def test_a_plot_on_its_own_figure_is_sized_by_the_style_and_does_not_echo_its_axes(exp, style, width):
+    with au.set_style(style):
+        ax = au.plot_fit(exp)
+    assert ax.figure.get_size_inches()[0] == width
+    from IPython.core.formatters import DisplayFormatter
+    assert DisplayFormatter().format(ax) == ({}, {})  # a cell ending in plot_fit(...) prints no "<Axes: ...>"
+    plt.close(ax.figure)

@@ -85,7 +85,12 @@ def test_an_explorer_carries_a_snapshot_for_readers_without_a_kernel():
     explorer = au.scaling_explorer(n_train=64)
     bundle = explorer._repr_mimebundle_()
     assert "application/vnd.jupyter.widget-view+json" in bundle
-    assert base64.b64decode(bundle["image/png"]) == explorer.image.value
+    # drawn in the lecture style (a deck is shown on a projector), at the lecture explorer's size
+    snapshot = base64.b64decode(bundle["image/png"])
+    assert snapshot != explorer.image.value and snapshot == explorer.snapshot()
+    lecture = au.style.STYLES["lecture"]
+    width, height = (round(v * lecture.explorer_dpi) for v in lecture.explorer_figsize)
+    assert snapshot[16:24] == width.to_bytes(4, "big") + height.to_bytes(4, "big")  # the PNG header's size
     assert f"<img src='data:image/png;base64,{bundle['image/png']}'" in bundle["text/html"]
     assert "learning rate = 0.001" in bundle["text/html"] and "Run the notebook" in bundle["text/html"]
     assert bundle["text/plain"].startswith("Scaling and init") and len(bundle["text/plain"]) < 300
