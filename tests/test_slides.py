@@ -71,3 +71,34 @@ def test_a_predict_prompt_shows_first_and_its_measured_answer_is_the_next_fragme
         assert after["metadata"]["slideshow"]["slide_type"] == "fragment", f"cell {i + 1} answers cell {i}'s prompt"
     if path.name[:2] in {"01", "02", "03", "04", "05"}:
         assert len(prompts) >= 3, f"{path.name}: {len(prompts)} Predict prompts"
+
+
+def lecture_deck(path) -> str:
+    """The deck `make slides` writes for a notebook: nbconvert with slides/nbconvert_config.py."""
+    from traitlets.config.loader import PyFileConfigLoader
+
+    config = PyFileConfigLoader("nbconvert_config.py", path=str(ROOT / "slides")).load_config()
+    body, _ = SlidesExporter(config=config).from_notebook_node(nbformat.read(path, as_version=4))
+    return body
+
+
+DECKS = [p for p in LECTURES if p.name[:2].isdigit()]
+
+
+@pytest.mark.parametrize("path", DECKS, ids=[p.name for p in DECKS])
+def test_a_lecture_deck_shows_no_code_and_asks_the_web_for_nothing(path):
+    """The room sees the question, the result and the verdict; the deck opens offline (browser-checked in
+    e2e/test_lecture.py): no code input, no CDN (mermaid, Google Fonts of a reveal.js theme)."""
+    body = lecture_deck(path)
+    code_inputs = re.findall(r'class="[^"]*\b(jp-InputArea-editor|jp-InputPrompt|highlight)\b', body)
+    assert code_inputs == [], f"{len(code_inputs)} code inputs or prompts in the deck"
+    notebook = nbformat.read(path, as_version=4)
+    shown = [c for c in notebook.cells if c.cell_type == "code" and c.outputs
+             and c.metadata.get("slideshow", {}).get("slide_type") != "skip"]
+    assert body.count("jp-OutputArea-child") >= sum(len(c.outputs) for c in shown) > 0, "an output went missing"
+    assert body.count("au-snapshot") >= len([c for c in shown if EXPLORER.search(c.source)])
+    loaded = re.findall(r"""(?:src|href)=["']([^"'#]+)["']|@import\s+url\(([^)]+)\)|import\s+\w+\s+from\s+['"]([^'"]+)""",
+                        body)
+    remote = [u for groups in loaded for u in groups if u.startswith(("http:", "https:", "//"))]
+    assert remote == [], remote
+    assert "theme/white.css" in body  # its font ships with reveal.js; 'simple' (nbconvert's default) asks Google
