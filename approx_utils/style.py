@@ -39,7 +39,7 @@ class Style:
         its sizes from these variables, so labels, readouts, menus, buttons and row heights follow them."""
         return (f".au-explorer.{self.css_class} {{--jp-widgets-font-size: {self.control_px}px; "
                 f"--jp-widgets-inline-height: {round(self.control_px * 1.7)}px; "
-                f"--jp-widgets-inline-width: {self.control_px * 17}px; "
+                f"--jp-widgets-inline-width: {self.control_px * 15}px; "
                 f"--jp-widgets-slider-handle-size: {self.control_px}px; font-size: {self.control_px}px}}\n"
                 f".au-explorer.{self.css_class} .au-title {{font-size: {self.verdict_px}px; line-height: 1.3}}\n"
                 f".au-explorer.{self.css_class} .au-verdict, .au-explorer.{self.css_class} .au-panel li "

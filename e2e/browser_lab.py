@@ -336,3 +336,36 @@ class ExplorerView:
         src = self.src()
         self.page.wait_for_timeout(seconds * 1000)
         return self.src() == src
+
+
+# Every text node inside an explorer's box that is on screen: the smallest font (px) and what is under `floor`.
+_TEXT_SIZES = """([box, floor]) => {
+  const found = {min: 1e9, small: []};
+  const walker = document.createTreeWalker(box, NodeFilter.SHOW_TEXT);
+  while (walker.nextNode()) {
+    const node = walker.currentNode, el = node.parentElement;
+    if (!node.textContent.trim() || el.closest('style') || !el.getClientRects().length) continue;
+    if (el.closest('details:not([open]) > :not(summary)')) continue;  // folded away: not on screen
+    const px = parseFloat(getComputedStyle(el).fontSize);
+    found.min = Math.min(found.min, px);
+    if (px < floor) found.small.push(px + ' px: ' + node.textContent.trim().slice(0, 40));
+  }
+  return found; }"""
+LECTURE_PX = 18  # the lecture style's smallest text in controls and panels
+
+
+def check_lecture_explorers(page, where: str) -> str:
+    """Every lecture-style explorer on the page: no control or panel text under LECTURE_PX, and the whole box
+    (title, controls, figure, verdict) no taller than the screen. Returns the sizes found, for the log."""
+    height = page.viewport_size["height"]
+    boxes = page.locator(".au-explorer.au-lecture").all()
+    assert boxes, f"{where}: no explorer in the lecture style"
+    found = []
+    for k, box in enumerate(boxes):
+        box.scroll_into_view_if_needed()
+        sizes = page.evaluate(_TEXT_SIZES, [box.element_handle(), LECTURE_PX])
+        tall = box.bounding_box()["height"]
+        assert not sizes["small"], f"{where}, explorer {k + 1}: text under {LECTURE_PX} px: {sizes['small'][:5]}"
+        assert tall <= height, f"{where}, explorer {k + 1}: {tall:.0f} px tall, on a {height} px screen"
+        found.append(f"{sizes['min']:.0f} px / {tall:.0f} px tall")
+    return f"{where}: smallest text, height per explorer: {'; '.join(found)}"

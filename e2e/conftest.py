@@ -45,7 +45,15 @@ def self_check_in(path: str) -> str | None:
     return found[0] if found else None
 
 
+@functools.cache
+def in_lecture_style(path: str) -> bool:
+    """Whether a notebook draws its explorers in the lecture style (a code cell calls set_style("lecture"))."""
+    cells = json.loads((ROOT / "notebooks" / path).read_text())["cells"]
+    return any('set_style("lecture")' in "".join(c["source"]) for c in cells if c["cell_type"] == "code")
+
+
 NEEDS = {"explorer": lambda path: bool(explorers_in(path)),
+         "lecture": lambda path: bool(explorers_in(path)) and in_lecture_style(path),
          "live": lambda path: bool(explorers_in(path)) and explorers_in(path)[0] in HAS_LIVE,
          "diverging": lambda path: bool(explorers_in(path)) and explorers_in(path)[0] in DIVERGING,
          "rejecting": lambda path: bool(explorers_in(path)) and explorers_in(path)[0] in REJECTING,

@@ -9,6 +9,7 @@ import re
 import pytest
 
 import approx_utils as au
+from e2e.browser_lab import check_lecture_explorers
 from e2e.conftest import ARTIFACTS, DIVERGING, REJECTING, self_check_in
 
 
@@ -137,3 +138,14 @@ def test_a_self_check_answers_a_wrong_pick_with_why_and_a_right_one_with_its_con
         assert mark in text and question.why[pick][:40] in text, text
     notebook.page.screenshot(path=str(ARTIFACTS / f"selfcheck-{self_check_in(notebook.path)}.png"))
     assert notebook.problems() == []
+
+
+@pytest.mark.lecture
+def test_a_notebook_in_the_lecture_style_is_readable_and_each_explorer_fits_1280x720(notebook):
+    """In JupyterLab on a 1280x720 projector: no control or panel text under 18 px, every explorer on one screen."""
+    notebook.page.set_viewport_size({"width": 1280, "height": 720})
+    try:
+        print(check_lecture_explorers(notebook.page, f"JupyterLab, {notebook.path} at 1280x720"))
+        notebook.page.screenshot(path=str(ARTIFACTS / "lecture-style-in-jupyterlab-1280x720.png"))
+    finally:
+        notebook.page.set_viewport_size({"width": 1280, "height": 800})

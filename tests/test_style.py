@@ -94,3 +94,36 @@ def test_an_explorer_carries_a_snapshot_for_readers_without_a_kernel():
     assert f"<img src='data:image/png;base64,{bundle['image/png']}'" in bundle["text/html"]
     assert "learning rate = 0.001" in bundle["text/html"] and "Run the notebook" in bundle["text/html"]
     assert bundle["text/plain"].startswith("Scaling and init") and len(bundle["text/plain"]) < 300
+
+
+def test_the_lecture_style_sizes_the_controls_and_panel_and_folds_the_panel_to_its_verdict():
+    with au.set_style("lecture"):
+        explorer = au.scaling_explorer(n_train=64)
+    assert {"au-explorer", "au-lecture"} <= set(explorer.widget._dom_classes)
+    css = explorer.widget.children[0].value
+    assert "--jp-widgets-font-size: 18px" in css and ".au-verdict" in css and "22px" in css
+    panel = explorer.message.value
+    # the score first, as the line that unfolds the setting shown and the other findings; the first finding below
+    assert panel.startswith("<details class='au-verdict'><summary><b>R² = ")
+    first = explorer.result.diagnosis[0]
+    assert panel.index("au-setting'") < panel.index("</details>") < panel.index(f"<b>{first.kind}</b>")
+
+
+def test_a_notebook_explorer_keeps_the_setting_line_first_and_jupyterlab_sizes():
+    explorer = au.scaling_explorer(n_train=64)
+    assert {"au-explorer", "au-notebook"} <= set(explorer.widget._dom_classes)
+    assert explorer.message.value.startswith("<div class='au-setting'")
+
+
+@pytest.mark.parametrize("name", ["notebook", "lecture"])
+def test_the_figure_carries_the_verdict_on_one_line_within_it(name):
+    with au.set_style(name):
+        explorer = au.overshoot_explorer(n_train=64)
+    exp, verdict = explorer.result, explorer._verdict
+    assert verdict.get_text().startswith(f"R² = {exp.r2:.3f} · {exp.diagnosis[0].kind}: ")
+    extent = verdict.get_window_extent(explorer.figure.canvas.get_renderer())
+    assert extent.x0 >= 0 and extent.x1 <= explorer.figure.bbox.width and "\n" not in verdict.get_text()
+    # the same share in the panel's finding and the figure's title
+    share = f"{100 * exp.diagnosis[0].evidence['inside']['share']:.0f}%"
+    assert f"out of range: {share} training" in explorer.axes[1].get_title() and f"{share} of the training" in \
+        explorer.message.value

@@ -395,3 +395,15 @@ def test_ctrl_c_during_a_call_is_held_until_the_call_returns_and_a_second_one_ra
         signal.signal(signal.SIGINT, custom)
     finally:
         signal.signal(signal.SIGINT, interrupt)
+
+
+def test_the_call_that_compiles_is_reported_apart_from_training(scaled_relu):
+    """A loop's first call on data of a new shape compiles it: a panel must not report that as training."""
+    x, y = scaled_relu
+    model = au.build_mlp(hidden=(8,), seed=0)
+    trainer = au.training.Trainer(model)
+    first = trainer.run(x, y, 300)
+    again = trainer.run(x, y, 300)
+    assert 0 < first.compile_seconds <= first.seconds and again.compile_seconds == 0
+    assert trainer.run(x[:-3], y[:-3], 50).compile_seconds > 0  # a new shape: XLA compiles again
+    assert au.training.Run.join([first, again]).compile_seconds == first.compile_seconds
