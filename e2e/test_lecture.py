@@ -2,11 +2,13 @@
 
 RISE and Voila run the explorers in a kernel, so a slider moved on a slide or in the app must give a new
 figure whose panel states the new setting; a static deck has no kernel, so its explorer slide must show
-the snapshot image.
+the snapshot image. Both are for a room: no code input on a slide, every deck slide within the screen at
+1280x720 and 1920x1080, and a deck opened from the file system with the network blocked asks for nothing.
 """
 import re
 import shutil
 import time
+from pathlib import Path
 
 import pytest
 from playwright.sync_api import TimeoutError as PlaywrightTimeout
@@ -14,6 +16,14 @@ from playwright.sync_api import TimeoutError as PlaywrightTimeout
 from e2e.browser_lab import ROOT, ExplorerView, Notebook, Voila
 
 ARTIFACTS = ROOT / "build" / "e2e"
+DECKS = ["00_start_here", "01_saturation", "02_constant_collapse", "03_scaling_and_init", "04_range_overshoot",
+         "05_fixes_workbench"]
+SCREENS = {"1280x720": {"width": 1280, "height": 720}, "1920x1080": {"width": 1920, "height": 1080}}
+# jupyterlab-rise 0.43.1 under JupyterLab 4.6: the design-token system of the toolkit it bundles
+# (@jupyter/web-components on FAST) recurses without end on the `fill-color` token of the notebook panel's
+# hidden <jp-toolbar> elements and logs this 5 to 40 times while the slideshow starts, for any notebook (one
+# markdown cell will do). An upstream bug that no RISE setting reaches; any other console error on the page fails.
+RISE_KNOWN_ERROR = re.compile(r"^RangeError: Maximum call stack size exceeded$")
 EXPLORER_BOX = ".widget-vbox:has(> .widget-image)"
 # Voila's page template links Font Awesome from a CDN (our widgets use no icons): offline, that fails.
 OFFLINE_NOISE = re.compile(r"net::ERR_NAME_NOT_RESOLVED|cdn\.jsdelivr\.net/npm/@fortawesome")
@@ -59,6 +69,7 @@ def test_a_slider_moved_on_a_rise_slide_redraws_the_figure(lab, browser):
     """Run All, save, Alt+R: on the explorer's slide, a drag of the learning-rate handle gives a new figure."""
     # Its own copy, so that saving it leaves the notebook the other tests open alone.
     shutil.copy(lab.root / "00_start_here.ipynb", lab.root / "rise_00_start_here.ipynb")
+    shutil.copy(lab.root / "00_start_here.css", lab.root / "rise_00_start_here.css")  # RISE asks for it
     notebook = Notebook(browser, lab, "rise_00_start_here.ipynb")
     try:
         notebook.run_all()
@@ -90,6 +101,7 @@ def test_a_slider_moved_on_a_rise_slide_redraws_the_figure(lab, browser):
         seconds = view.wait_shown("learning rate", old)
         assert slides.url.endswith(f"#/slide-{where}"), "moving the slider turned the slide"
         notebook.page.screenshot(path=str(ARTIFACTS / "rise-explorer-slide.png"))
+        assert slides.evaluate(_VISIBLE_CODE) == 0, "code shown on the slide (notebooks/rise.css hides it)"
         print(f"RISE slide {where}: learning rate {before} -> {view.readout('learning rate')}, shown in {seconds:.2f} s")
         assert not [e for e in notebook.console_errors if "Shared module" in e], notebook.console_errors
     finally:
@@ -154,5 +166,125 @@ def test_a_static_deck_shows_the_explorer_snapshot_on_its_slide(browser, deck):
         assert snapshot.evaluate("img => img.complete && img.naturalWidth > 0")
         assert "showing" in page.locator(".reveal section.present figure.au-snapshot figcaption").first.text_content()
         page.screenshot(path=str(ARTIFACTS / f"deck-{deck}.png"))
+    finally:
+        page.close()
+
+
+# Code of a code cell on screen: its input area, editor or prompt (a markdown cell's input area is its text).
+_VISIBLE_CODE = """() => [...document.querySelectorAll(
+    '.jp-CodeCell .jp-InputArea, .jp-CodeCell .jp-InputPrompt, .jp-CodeCell .cm-editor, .CodeMirror, .jp-Cell .highlight')]
+  .filter(el => { const r = el.getBoundingClientRect(), cs = getComputedStyle(el);
+                  return r.width > 0 && r.height > 0 && cs.visibility !== 'hidden' && cs.display !== 'none'; })
+  .length"""
+
+_MATHJAX_IDLE = "() => !(window.MathJax && MathJax.Hub && (MathJax.Hub.queue.pending || MathJax.Hub.queue.running))"
+
+# Every leaf slide shown in turn: how far its boxes reach (in slide pixels, against reveal's configured box)
+# and the smallest font of its text on screen (computed size x the scale reveal.js draws it at). MathJax's
+# sub- and superscripts (R², by design 0.7 of their line) and its hidden MathML copy do not count.
+_MEASURE_SLIDE = """([h, v]) => {
+  Reveal.slide(h, v, -1);  // every fragment shown
+  const slide = Reveal.getCurrentSlide(), box = slide.getBoundingClientRect();
+  const scale = box.height / slide.offsetHeight, cfg = Reveal.getConfig();
+  let bottom = box.top, right = box.left, font = Infinity, where = '';
+  for (const el of slide.querySelectorAll('*')) {
+    if (el.closest('.MJX_Assistive_MathML')) continue;
+    const r = el.getBoundingClientRect(), cs = getComputedStyle(el);
+    if (!r.width || !r.height || cs.visibility === 'hidden') continue;
+    bottom = Math.max(bottom, r.bottom); right = Math.max(right, r.right);
+    if (el.closest('.mjx-sup, .mjx-sub')) continue;
+    if ([...el.childNodes].some(n => n.nodeType === 3 && n.textContent.trim())) {
+      const px = parseFloat(cs.fontSize) * scale;
+      if (px < font) { font = px; where = el.tagName.toLowerCase() + ': ' + el.textContent.trim().slice(0, 40); }
+    }
+  }
+  return {h, v, height: (bottom - box.top) / scale, width: (right - box.left) / scale, boxHeight: cfg.height,
+          boxWidth: cfg.width, font, where, scale, text: slide.textContent.trim().slice(0, 50)};
+}"""
+
+
+@pytest.mark.parametrize("screen", SCREENS)
+@pytest.mark.parametrize("deck", DECKS)
+def test_a_deck_slide_fits_the_screen_shows_no_code_and_asks_the_network_for_nothing(browser, deck, screen):
+    """Opened from the file system with the network blocked: no failed request, no console error; every slide,
+    its fragments shown, within reveal.js's box (so within the screen, which it scales to); no code input."""
+    path = ROOT / "build" / "slides" / f"{deck}.slides.html"
+    assert path.exists(), f"{path} is missing: `make slides` writes it (make e2e runs it first)"
+    page = browser.new_page(viewport=SCREENS[screen])
+    asked, errors = [], []
+    page.route("**/*", lambda route: route.continue_() if route.request.url.startswith("file:")
+               else (asked.append(route.request.url), route.abort()))
+    page.on("console", lambda m: m.type == "error" and errors.append(m.text))
+    page.on("pageerror", lambda err: errors.append(f"page error: {err}"))
+    page.on("requestfailed", lambda r: errors.append(f"request failed: {r.url[:120]}"))
+    try:
+        page.goto(path.as_uri())
+        page.wait_for_function("() => window.Reveal && Reveal.isReady() && !!document.documentElement.dataset.fitted",
+                               timeout=60_000, polling=100)
+        page.wait_for_function(_MATHJAX_IDLE, timeout=60_000, polling=100)
+        page.wait_for_timeout(300)
+        slides = page.evaluate("""() => { const out = [];
+            [...document.querySelectorAll('.reveal .slides > section')].forEach((top, h) => {
+              const subs = top.querySelectorAll(':scope > section');
+              (subs.length ? [...subs] : [top]).forEach((s, v) => out.push([h, v])); });
+            return out; }""")
+        measured, code = [], 0
+        for where in slides:
+            m = page.evaluate(_MEASURE_SLIDE, where)
+            page.wait_for_function(_MATHJAX_IDLE, timeout=30_000, polling=50)
+            if page.evaluate("() => !!window.MathJax && MathJax.Hub.getAllJax(Reveal.getCurrentSlide()).length > 0"):
+                m = page.evaluate(_MEASURE_SLIDE, where)  # MathJax has re-rendered the slide it shows
+            measured.append(m)
+            code += page.evaluate(_VISIBLE_CODE)
+        fullest = max(measured, key=lambda m: m["height"])
+        page.evaluate("([h, v]) => Reveal.slide(h, v, -1)", [fullest["h"], fullest["v"]])
+        page.wait_for_timeout(100)
+        page.wait_for_function(_MATHJAX_IDLE, timeout=30_000, polling=50)
+        page.screenshot(path=str(ARTIFACTS / f"deck-{deck}-{screen}.png"))
+        smallest = min(measured, key=lambda m: m["font"])
+        print(f"deck {deck} at {screen}: {len(measured)} slides, scale {fullest['scale']:.2f}; fullest slide "
+              f"{fullest['h']}/{fullest['v']} {fullest['height']:.0f} of {fullest['boxHeight']} px; smallest text "
+              f"{smallest['font']:.1f} px on screen ({smallest['where']!r}, slide {smallest['h']}/{smallest['v']})")
+        too_tall = [f"{m['h']}/{m['v']} {m['height']:.0f} px: {m['text']!r}" for m in measured
+                    if m["height"] > m["boxHeight"] + 1]
+        too_wide = [f"{m['h']}/{m['v']} {m['width']:.0f} px: {m['text']!r}" for m in measured
+                    if m["width"] > m["boxWidth"] + 2]
+        assert too_tall == [], f"slides taller than the {fullest['boxHeight']} px box (split them): {too_tall}"
+        assert too_wide == [], f"slides wider than the box: {too_wide}"
+        assert code == 0, f"{code} code inputs shown on the slides"
+        assert asked == [] and errors == [], f"asked the network for {asked}; console: {errors[:5]}"
+    finally:
+        page.close()
+
+
+@pytest.mark.parametrize("name", [f"{deck}.ipynb" for deck in DECKS])
+def test_a_rise_slideshow_shows_no_code_and_logs_no_error(lab, browser, name):
+    """The slideshow RISE serves beside JupyterLab (what Alt+R shows), from the saved notebook, without a kernel
+    run: it loads rise.css and <notebook>.css (no 404), hides every code input, and its text is projector-sized."""
+    page = browser.new_page(viewport=SCREENS["1280x720"])
+    errors, missing = [], []
+    page.on("console", lambda m: m.type == "error" and errors.append(m.text))
+    page.on("pageerror", lambda err: errors.append(f"page error: {err}"))
+    page.on("response", lambda r: r.status >= 400 and missing.append(f"{r.status} {r.url}"))
+    try:
+        page.goto(f"{lab.url}/rise/{name}")
+        page.wait_for_selector(".reveal.ready .slides section.present", timeout=120_000)
+        page.wait_for_function("() => !!document.querySelector('#rise-custom-css') && "
+                               "[...document.styleSheets].some(s => s.href && s.href.endsWith('/rise.css'))",
+                               timeout=30_000)
+        page.wait_for_timeout(1500)  # what the slideshow logs while it settles
+        code = page.evaluate("""() => [...document.querySelectorAll('.jp-CodeCell .jp-InputArea')]
+            .filter(el => getComputedStyle(el).display !== 'none').length""")  # on any slide, shown or not
+        text = page.evaluate("""() => Math.min(...[...document.querySelectorAll(
+            '.reveal section.present .jp-RenderedMarkdown p, .reveal section.present .jp-RenderedMarkdown li')]
+            .map(el => parseFloat(getComputedStyle(el).fontSize)))""")
+        page.screenshot(path=str(ARTIFACTS / f"rise-{Path(name).stem}.png"))
+        known = [e for e in errors if RISE_KNOWN_ERROR.match(e)]
+        print(f"RISE {name}: markdown text {text:.0f} px at 1280x720; {len(known)} known jupyterlab-rise errors "
+              f"(fill-color design token recursion); other console errors: {len(errors) - len(known)}")
+        assert code == 0, f"{code} code inputs not hidden by notebooks/rise.css"
+        assert text >= 18, f"slide text {text} px"
+        assert missing == [], missing
+        assert [e for e in errors if not RISE_KNOWN_ERROR.match(e)] == []
     finally:
         page.close()
