@@ -183,7 +183,8 @@ _MATHJAX_IDLE = "() => !(window.MathJax && MathJax.Hub && (MathJax.Hub.queue.pen
 # and the smallest font of its text on screen (computed size x the scale reveal.js draws it at). MathJax's
 # sub- and superscripts (R², by design 0.7 of their line) and its hidden MathML copy do not count.
 _MEASURE_SLIDE = """([h, v]) => {
-  Reveal.slide(h, v, -1);  // every fragment shown
+  Reveal.slide(h, v);
+  while (Reveal.nextFragment()) {}  // every fragment shown
   const slide = Reveal.getCurrentSlide(), box = slide.getBoundingClientRect();
   const scale = box.height / slide.offsetHeight, cfg = Reveal.getConfig();
   let bottom = box.top, right = box.left, font = Infinity, where = '';
@@ -237,7 +238,7 @@ def test_a_deck_slide_fits_the_screen_shows_no_code_and_asks_the_network_for_not
             measured.append(m)
             code += page.evaluate(_VISIBLE_CODE)
         fullest = max(measured, key=lambda m: m["height"])
-        page.evaluate("([h, v]) => Reveal.slide(h, v, -1)", [fullest["h"], fullest["v"]])
+        page.evaluate("([h, v]) => { Reveal.slide(h, v); while (Reveal.nextFragment()) {} }", [fullest["h"], fullest["v"]])
         page.wait_for_timeout(100)
         page.wait_for_function(_MATHJAX_IDLE, timeout=30_000, polling=50)
         page.screenshot(path=str(ARTIFACTS / f"deck-{deck}-{screen}.png"))
