@@ -13,7 +13,7 @@ from pathlib import Path
 import pytest
 from playwright.sync_api import TimeoutError as PlaywrightTimeout
 
-from e2e.browser_lab import ROOT, ExplorerView, Notebook, Voila
+from e2e.browser_lab import ROOT, ExplorerView, Notebook, Voila, check_lecture_explorers
 
 ARTIFACTS = ROOT / "build" / "e2e"
 DECKS = ["00_start_here", "01_saturation", "02_constant_collapse", "03_scaling_and_init", "04_range_overshoot",
@@ -116,28 +116,38 @@ def voila(tmp_path_factory):
     server.stop()
 
 
-def test_the_voila_app_shows_every_explorer_without_code_and_a_move_redraws(voila, browser):
-    page = browser.new_page(viewport={"width": 1920, "height": 1080})  # a projector
+@pytest.mark.parametrize("size", [(1280, 720), (1920, 1080)], ids=["1280x720", "1920x1080"])
+def test_the_voila_app_shows_each_explorer_as_built_readable_and_within_the_screen(voila, browser, size):
+    """The app at projector sizes: no code, explorers appearing one by one (progressive rendering), every control
+    and panel text at least 18 px, every explorer on one screen, and a move redraws."""
+    page = browser.new_page(viewport={"width": size[0], "height": size[1]})
     errors = []
     page.on("console", lambda m: m.type == "error" and not OFFLINE_NOISE.search(m.text) and errors.append(m.text))
     page.on("pageerror", lambda err: errors.append(f"page error: {err}"))
     try:
         t0 = time.perf_counter()
         page.goto(voila.url + "/")
+        page.wait_for_function("""sel => [...document.querySelectorAll(sel + ' > .widget-image')]
+            .some(i => i.complete && i.naturalWidth > 0)""", arg=EXPLORER_BOX, timeout=180_000, polling=100)
+        first = time.perf_counter() - t0
         page.wait_for_function("""sel => { const imgs = [...document.querySelectorAll(sel + ' > .widget-image')];
             return imgs.length === 5 && imgs.every(i => i.complete && i.naturalWidth > 0); }""",
                                arg=EXPLORER_BOX, timeout=180_000, polling=100)
-        first_render = time.perf_counter() - t0
+        last = time.perf_counter() - t0
         assert page.locator(".cm-editor, .CodeMirror").count() == 0, "the app shows code"
         assert "Traceback" not in page.locator("body").text_content()
+        sizes = check_lecture_explorers(page, f"app at {size[0]}x{size[1]}")
+        first_panel = page.locator(EXPLORER_BOX).first.locator(".au-panel").text_content()
+        assert "s of training" in first_panel
         view = ExplorerView(page, page.locator(EXPLORER_BOX).first)
         assert view.image.evaluate("img => img.naturalWidth") >= 1280, "not drawn in the lecture style"
         before, old = view.readout("learning rate"), view.src()
         view.press("learning rate", "ArrowRight")
         seconds = view.wait_shown("learning rate", old)
-        page.screenshot(path=str(ARTIFACTS / "voila-app.png"))
-        print(f"Voila app: first render {first_render:.1f} s; learning rate {before} -> "
-              f"{view.readout('learning rate')} shown in {seconds:.2f} s")
+        page.locator(EXPLORER_BOX).first.scroll_into_view_if_needed()
+        page.screenshot(path=str(ARTIFACTS / f"voila-app-{size[0]}x{size[1]}.png"))
+        print(f"Voila app {size[0]}x{size[1]}: first explorer {first:.1f} s, all five {last:.1f} s; {sizes}; "
+              f"learning rate {before} -> {view.readout('learning rate')} shown in {seconds:.2f} s")
         assert errors == []
     finally:
         page.close()
