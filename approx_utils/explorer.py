@@ -59,6 +59,7 @@ class Explorer:
         self._ncols = ncols
         self.figure, self.axes, self._rc, self._verdict = _canvas(style, ncols)
         self._snapshots = _Recent(4)  # a frame's snapshot in the lecture style, for readers without a kernel
+        self._lecture = None            # the lecture-style canvas those snapshots are drawn on, made on first use
         width = style.explorer_figsize[0] * style.explorer_dpi
         self.image = w.Image(format="png", layout=w.Layout(width="100%", max_width=f"{width:.0f}px"))
         self.message = w.HTML()
@@ -80,11 +81,11 @@ class Explorer:
             widget.observe(self._changed, names="value")
         header = [w.HTML(f"<b class='au-title'>{html.escape(title)}</b>")] if title else []
         # The style's sizes for the controls and the panel, scoped to this box (a <style> takes no room).
-        css = w.HTML(f"<style>{style.widget_css}</style>", layout=w.Layout(display="none"))
-        self.widget = w.VBox([css] + header + [w.HBox(list(controls.values()) + buttons,
-                                                      layout=w.Layout(flex_flow="row wrap")), self.image, self.message])
+        css = [w.HTML(f"<style>{style.widget_css}</style>", layout=w.Layout(display="none"))] if style.widget_css else []
+        self.widget = w.VBox(css + header + [w.HBox(list(controls.values()) + buttons,
+                                                    layout=w.Layout(flex_flow="row wrap")), self.image, self.message])
         self.widget.add_class("au-explorer")
-        self.widget.add_class(style.css_class)
+        self.widget.add_class(f"au-{self.style_name}")
         self.update()
 
     @property
@@ -205,7 +206,7 @@ class Explorer:
             return self.image.value
         frame = repr(sorted(self.values.items()))
         if not self._snapshots.fetch(frame):
-            if not hasattr(self, "_lecture"):
+            if self._lecture is None:
                 self._lecture = _canvas(STYLES["lecture"], self._ncols)
             self._snapshots.keep(frame, self._render(*self._lecture, self.result, self.values))
         return self._snapshots[frame]
@@ -365,13 +366,15 @@ def panel_html(exp, knobs: dict, setting: str, fold: bool = False) -> str:
         head = (f"<b>R² = {exp.r2:.3f}</b> (on the domain grid) after {done} "
                 f"({run.seconds - run.compile_seconds:.2f} s of training{compiled})")
     items = [f"<li><b>{f.kind}</b>: {html.escape(f.message)}<br>{fixes_html(f, knobs)}</li>" for f in findings]
+
+    def listed(some):
+        return f"<ul style='margin:2px 0'>{''.join(some)}</ul>" if some else ""
+
     if not fold:
-        return setting + f"<div class='au-verdict'>{head}</div>" + \
-            (f"<ul style='margin:4px 0'>{''.join(items)}</ul>" if items else "no problems found")
-    first = f"<ul style='margin:2px 0'>{items[0]}</ul>" if items else "no problems found"
+        return setting + f"<div class='au-verdict'>{head}</div>" + (listed(items) or "no problems found")
     more = f"the setting shown, {len(items) - 1} more finding{'s' * (len(items) != 2)}" if len(items) > 1 \
         else "the setting shown"
-    rest = f"<ul style='margin:2px 0'>{''.join(items[1:])}</ul>" if len(items) > 1 else ""
+    first, rest = listed(items[:1]) or "no problems found", listed(items[1:])
     # The score is the summary line of what is folded: the panel's first line costs no extra row.
     return (f"<details class='au-verdict'><summary>{head} <span class='au-setting-link' style='color:#555'>· {more}"
             f"</span></summary>{setting}{rest}</details><div class='au-verdict'>{first}</div>")

@@ -128,8 +128,8 @@ def overshoot_explorer(steps: int = 1000, n_train: int = 256) -> Explorer:
         pred = exp.predict(x)
         excess = np.maximum(np.maximum(lo - pred, pred - hi), 0) / (hi - lo)
         inside = (x >= t.domain[0]) & (x <= t.domain[1])
-        # the shares `diagnose` judges: the training points, and the grid beyond the domain
-        # the shares `diagnose` judges, read from its finding when it made one, so panel and figure agree
+        # the shares `diagnose` judges (the training points, the grid beyond the domain), read from its finding when
+        # it made one, so that panel and figure agree
         found = next((f.evidence for f in exp.diagnosis if f.kind == "overshoot"), {})
         share = (found.get("inside") or overshoot(exp.predict(exp.x_train), lo, hi))["share"]
         title = f"out of range: {100 * share:.0f}% training"

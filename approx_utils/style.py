@@ -22,35 +22,25 @@ CYCLE = [PALETTE[c] for c in ("blue", "orange", "green", "vermillion", "purple",
 
 @dataclass(frozen=True)
 class Style:
-    """matplotlib rcParams; the size (inches at dpi) and margins an explorer's figure is drawn with; the px sizes
-    of an explorer's controls (labels, readouts, menus, buttons), of its panel's verdict (the R² line and the
-    findings) and of the panel's other text."""
+    """matplotlib rcParams; the size (inches at dpi) and margins an explorer's figure is drawn with; the CSS that
+    sizes its controls and panel ('' keeps JupyterLab's own sizes)."""
     rc: dict
     explorer_figsize: tuple
     explorer_dpi: int
     explorer_margins: dict
-    control_px: int
-    verdict_px: int
-    panel_px: int
+    widget_css: str = ""
 
-    @property
-    def widget_css(self) -> str:
-        """The CSS that sizes an explorer's controls and panel, scoped to its `.au-<style>` box: ipywidgets reads
-        its sizes from these variables, so labels, readouts, menus, buttons and row heights follow them."""
-        return (f".au-explorer.{self.css_class} {{--jp-widgets-font-size: {self.control_px}px; "
-                f"--jp-widgets-inline-height: {round(self.control_px * 1.7)}px; "
-                f"--jp-widgets-inline-width: {self.control_px * 15}px; "
-                f"--jp-widgets-slider-handle-size: {self.control_px}px; font-size: {self.control_px}px}}\n"
-                f".au-explorer.{self.css_class} .au-title {{font-size: {self.verdict_px}px; line-height: 1.3}}\n"
-                f".au-explorer.{self.css_class} .au-verdict, .au-explorer.{self.css_class} .au-panel li "
-                f"{{font-size: {self.verdict_px}px; line-height: 1.3}}\n"
-                f".au-explorer.{self.css_class} .au-panel, .au-explorer.{self.css_class} .au-setting, "
-                f".au-explorer.{self.css_class} .au-setting-link "
-                f"{{font-size: {self.panel_px}px; line-height: 1.3}}")
 
-    @property
-    def css_class(self) -> str:
-        return "au-" + next(name for name, style in STYLES.items() if style is self)
+def _widget_css(name: str, control_px: int, verdict_px: int, panel_px: int) -> str:
+    """CSS scoped to an explorer built in style `name` (its `.au-explorer.au-<name>` box): ipywidgets reads its sizes
+    from these variables, so labels, readouts, menus, buttons and row heights follow `control_px`; the R² line and
+    the findings are `verdict_px`, the panel's other text `panel_px`."""
+    box = f".au-explorer.au-{name}"
+    return (f"{box} {{--jp-widgets-font-size: {control_px}px; --jp-widgets-inline-height: {round(control_px * 1.7)}px; "
+            f"--jp-widgets-inline-width: {control_px * 15}px; --jp-widgets-slider-handle-size: {control_px}px; "
+            f"font-size: {control_px}px}}\n"
+            f"{box} .au-title, {box} .au-verdict, {box} .au-panel li {{font-size: {verdict_px}px; line-height: 1.3}}\n"
+            f"{box} .au-panel, {box} .au-setting, {box} .au-setting-link {{font-size: {panel_px}px; line-height: 1.3}}")
 
 
 def _rc(font: float, title: float, label: float, ticks: float, legend: float, line: float, marker: float,
@@ -65,17 +55,16 @@ def _rc(font: float, title: float, label: float, ticks: float, legend: float, li
 STYLES = {
     # A laptop: the explorer is drawn at the ~850 px a notebook output gets at 1280x800, shown 1:1; no text
     # under 10 pt. A notebook's own figures are at most NOTEBOOK_WIDTH wide, so that they are shown 1:1 too.
-    # Controls and panel at JupyterLab's own 13-14 px.
+    # Controls and panel at JupyterLab's own sizes.
     "notebook": Style(_rc(font=10, title=11, label=10, ticks=10, legend=10, line=2.0, marker=4.0, axes_line=0.8),
                       explorer_figsize=(9.4, 3.5), explorer_dpi=90,
-                      explorer_margins=dict(left=0.08, right=0.98, bottom=0.15, top=0.82, wspace=0.8),
-                      control_px=13, verdict_px=14, panel_px=13),
+                      explorer_margins=dict(left=0.08, right=0.98, bottom=0.15, top=0.82, wspace=0.8)),
     # A 1920x1080 projector: 1280x380 px explorers, text 20-26 px high on screen, lines 3.5 pt; controls 18 px
     # and the verdict 22 px. With its controls and panel, an explorer fits a 1280x720 screen.
     "lecture": Style(_rc(font=16, title=18, label=18, ticks=15, legend=15, line=3.5, marker=7.0, axes_line=1.5),
                      explorer_figsize=(12.8, 3.8), explorer_dpi=100,
                      explorer_margins=dict(left=0.07, right=0.985, bottom=0.2, top=0.78, wspace=0.85),
-                     control_px=18, verdict_px=22, panel_px=18),
+                     widget_css=_widget_css("lecture", control_px=18, verdict_px=22, panel_px=18)),
 }
 NOTEBOOK_WIDTH = 8.5  # inches at matplotlib's 100 dpi: 850 px, a notebook output's width at 1280x800
 _current = {"name": None}  # None: matplotlib's own look (importing the package changes nothing)

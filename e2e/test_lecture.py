@@ -29,17 +29,19 @@ EXPLORER_BOX = ".widget-vbox:has(> .widget-image)"
 OFFLINE_NOISE = re.compile(r"net::ERR_NAME_NOT_RESOLVED|cdn\.jsdelivr\.net/npm/@fortawesome")
 
 
-def _explorer_slide(frame) -> str:
+# Every reveal.js slide as [h, v] (a top-level slide without sub-slides is v = 0); with a selector, only the
+# slides holding a match.
+_SLIDES = """sel => { const out = [];
+  [...document.querySelectorAll('.reveal .slides > section')].forEach((top, h) => {
+    const subs = top.querySelectorAll(':scope > section');
+    (subs.length ? [...subs] : [top]).forEach((s, v) => { if (!sel || s.querySelector(sel)) out.push([h, v]); }); });
+  return out; }"""
+
+
+def _explorer_slide(frame) -> str | None:
     """The reveal.js hash of the first slide holding a live explorer: '#/h/v' style indices as 'h-v'."""
-    return frame.evaluate("""sel => {
-      const tops = [...document.querySelectorAll('.reveal .slides > section')];
-      for (const [h, top] of tops.entries()) {
-        const subs = top.querySelectorAll(':scope > section');
-        for (const [v, sub] of (subs.length ? [...subs] : [top]).entries())
-          if (sub.querySelector(sel)) return h + '-' + v;
-      }
-      return null;
-    }""", EXPLORER_BOX)
+    holding = frame.evaluate(_SLIDES, EXPLORER_BOX)
+    return f"{holding[0][0]}-{holding[0][1]}" if holding else None
 
 
 def _go_to_explorer_slide(slides, page, timeout_s: float = 90) -> str:
@@ -161,15 +163,9 @@ def test_a_static_deck_shows_the_explorer_snapshot_on_its_slide(browser, deck):
     try:
         page.goto(path.as_uri())
         page.wait_for_selector(".reveal.ready", timeout=30_000)  # reveal.js loaded from build/slides/vendor
-        where = page.evaluate("""() => {
-          const tops = [...document.querySelectorAll('.reveal .slides > section')];
-          for (const [h, top] of tops.entries()) {
-            const subs = top.querySelectorAll(':scope > section');
-            for (const [v, sub] of (subs.length ? [...subs] : [top]).entries())
-              if (sub.querySelector('figure.au-snapshot img')) return [h, v];
-          }
-          return null; }""")
-        assert where, "no slide holds an explorer snapshot"
+        holding = page.evaluate(_SLIDES, "figure.au-snapshot img")
+        assert holding, "no slide holds an explorer snapshot"
+        where = holding[0]
         page.goto(f"{path.as_uri()}#/{where[0]}/{where[1]}")
         snapshot = page.locator(".reveal section.present figure.au-snapshot img").first
         snapshot.wait_for(state="visible", timeout=10_000)
@@ -234,11 +230,7 @@ def test_a_deck_slide_fits_the_screen_shows_no_code_and_asks_the_network_for_not
                                timeout=60_000, polling=100)
         page.wait_for_function(_MATHJAX_IDLE, timeout=60_000, polling=100)
         page.wait_for_timeout(300)
-        slides = page.evaluate("""() => { const out = [];
-            [...document.querySelectorAll('.reveal .slides > section')].forEach((top, h) => {
-              const subs = top.querySelectorAll(':scope > section');
-              (subs.length ? [...subs] : [top]).forEach((s, v) => out.push([h, v])); });
-            return out; }""")
+        slides = page.evaluate(_SLIDES, None)
         measured, code = [], 0
         for where in slides:
             m = page.evaluate(_MEASURE_SLIDE, where)
