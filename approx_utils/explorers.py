@@ -143,7 +143,7 @@ def overshoot_explorer(steps: int = 1000, n_train: int = 256) -> Explorer:
         axes[1].text(0.99, OVERSHOOT_TOL, f"{100 * OVERSHOOT_TOL:.0f}% tolerance", transform=axes[1].get_yaxis_transform(),
                      ha="right", va="bottom", fontsize=small_font())
         axes[1].set_xlabel("x")
-        axes[1].set_ylabel("outside the range (× range)")
+        axes[1].set_ylabel("excess (× range)")
         axes[1].set_title(title, fontsize=small_font())
 
     knobs = {"output_activation": "output head", "post_clip": "output head", "target": "target"}
