@@ -6,10 +6,12 @@ and widths come from the style in effect (`set_style`).
 """
 from __future__ import annotations
 
+import math
 import textwrap
 
 import matplotlib.pyplot as plt
 import numpy as np
+from matplotlib import ticker
 
 from ._checks import check_int, check_positive
 from .measures import layer_states
@@ -113,6 +115,24 @@ def plot_seeds(row, ax=None, title: str | None = None):
     return ax
 
 
+class _LogLabels(ticker.LogFormatterSciNotation):
+    """Minor labels on a log axis that shows under two powers of ten, so it always reads as numbers: at 2 and 5
+    per decade when it spans 0.8 decades or more, at every integer multiple when it spans less. matplotlib 3.9
+    decides by decades spanned and labels none of them on a 1.5-decade axis; 3.10 counts the powers in view."""
+
+    def __init__(self):
+        super().__init__(labelOnlyBase=False, minor_thresholds=(np.inf, np.inf))  # we choose, not set_locs
+
+    def __call__(self, x, pos=None):
+        lo, hi = sorted(self.axis.get_view_interval())
+        if x <= 0 or lo <= 0:
+            return ""
+        powers = math.floor(math.log10(hi)) - math.ceil(math.log10(lo)) + 1
+        coeff = round(x / 10 ** math.floor(math.log10(x)))
+        wanted = (2, 5) if math.log10(hi / lo) >= 0.8 else range(2, 10)
+        return super().__call__(x, pos) if powers < 2 and coeff in wanted else ""
+
+
 def plot_loss(run, ax=None, title: str | None = None):
     """Training loss per step on a log scale, labelled by the loss the run minimized (`run.loss_name`);
     a diverged run is marked where it stopped."""
@@ -124,6 +144,7 @@ def plot_loss(run, ax=None, title: str | None = None):
     finite = np.isfinite(loss) & (loss > 0)
     ax.plot(steps[finite], loss[finite], color=COLORS["prediction"], lw=line_width(0.5))
     ax.set_yscale("log")
+    ax.yaxis.set_minor_formatter(_LogLabels())
     if run.diverged:
         ax.axvline(run.diverged_at + 1, color=COLORS["diverged"], ls="--", label=f"diverged (step {run.diverged_at})")
         ax.legend(loc="best")
