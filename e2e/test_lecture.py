@@ -19,10 +19,15 @@ ARTIFACTS = ROOT / "build" / "e2e"
 DECKS = ["00_start_here", "01_saturation", "02_constant_collapse", "03_scaling_and_init", "04_range_overshoot",
          "05_fixes_workbench"]
 SCREENS = {"1280x720": {"width": 1280, "height": 720}, "1920x1080": {"width": 1920, "height": 1080}}
-# jupyterlab-rise 0.43.1 under JupyterLab 4.6: the design-token system of the toolkit it bundles
-# (@jupyter/web-components on FAST) recurses without end on the `fill-color` token of the notebook panel's
-# hidden <jp-toolbar> elements and logs this 5 to 40 times while the slideshow starts, for any notebook (one
-# markdown cell will do). An upstream bug that no RISE setting reaches; any other console error on the page fails.
+# jupyterlab-rise 0.43.1 (the newest): its slideshow page is its own app, built on JupyterLab 4.3.4's packages
+# and @jupyter/web-components 0.16.7, whatever JupyterLab is installed (4.2.7 and 4.6.6 both tried). When RISE
+# adds the notebook panel, the panel's hidden <jp-toolbar> sets its `fill-color` design token to a value derived
+# from the panel's; reading that builds the panel's FAST design-token node inside the derivation, and the panel's
+# `accent-palette` and `accent-fill-rest` (new objects on each evaluation) then recompute one another until the
+# stack overflows: FAST's DesignTokenBindingObserver catches it and logs this, 5 to 40 times, for any notebook
+# (one markdown cell will do; no RISE, notebook-toolbar or CSS setting reaches it). @jupyter/web-components 0.17
+# (JupyterLab 4.6.6's own pages) no longer has that toolbar code. jupyterlab-rise 0.42.0 logs none, but links
+# rise.css as files//rise.css for a notebook at the server root, so no code is hidden. Any other error fails.
 RISE_KNOWN_ERROR = re.compile(r"^RangeError: Maximum call stack size exceeded$")
 EXPLORER_BOX = ".widget-vbox:has(> .widget-image)"
 # Voila's page template links Font Awesome from a CDN (our widgets use no icons): offline, that fails.
