@@ -27,6 +27,7 @@ from collections.abc import Callable
 import ipywidgets as w
 import matplotlib as mpl
 import numpy as np
+import PIL.Image
 from matplotlib.backends.backend_agg import FigureCanvasAgg
 from matplotlib.figure import Figure
 
@@ -57,7 +58,8 @@ class Explorer:
         self.title = title
         self.style_name, style = current_style()
         self._ncols = ncols
-        self.figure, self.axes, self._rc, self._verdict = _canvas(style, ncols)
+        self._canvas = Canvas(style, ncols)
+        self.figure, self.axes = self._canvas.figure, self._canvas.axes
         self._snapshots = _Recent(4)  # a frame's snapshot in the lecture style, for readers without a kernel
         self._lecture = None            # the lecture-style canvas those snapshots are drawn on, made on first use
         width = style.explorer_figsize[0] * style.explorer_dpi
@@ -181,23 +183,21 @@ class Explorer:
             f"<span style='color:{COLORS['diverged']}'>{what}: {html.escape(str(err))}</span>"
 
     def _show(self, exp, values) -> None:
-        self.image.value = self._render(self.figure, self.axes, self._rc, self._verdict, exp, values)
+        self.image.value = self._render(self._canvas, exp, values)
         self.image.layout.visibility = "visible"
         self.message.value = panel_html(exp, self.knobs, setting_html(self.controls, values),
                                         fold=self.style_name == "lecture")
         self.result = exp
 
-    def _render(self, figure, axes, rc, verdict, exp, values) -> bytes:
-        """Draw `exp` on `axes` under `rc`, its verdict line above them, and return the figure as a PNG."""
-        with mpl.rc_context(rc):
-            for ax in axes:
+    def _render(self, canvas: Canvas, exp, values) -> bytes:
+        """Draw `exp` on the canvas's axes, its verdict line above them, and return the figure as a PNG."""
+        with mpl.rc_context(canvas.rc):
+            for ax in canvas.axes:
                 _wipe(ax)
-            self._draw(axes, exp, values)
-            verdict.set_text(verdict_text(exp))
-            _fit_line(verdict, figure)
-            buffer = io.BytesIO()
-            figure.savefig(buffer, format="png", pil_kwargs={"compress_level": 1})
-        return buffer.getvalue()
+            self._draw(canvas.axes, exp, values)
+            canvas.verdict.set_text(verdict_text(exp))
+            _fit_line(canvas.verdict, canvas.figure)
+            return canvas.png()
 
     def snapshot(self) -> bytes:
         """The figure on show drawn in the lecture style (PNG): what a deck, nbconvert or GitHub shows in place of
@@ -207,8 +207,8 @@ class Explorer:
         frame = repr(sorted(self.values.items()))
         if not self._snapshots.fetch(frame):
             if self._lecture is None:
-                self._lecture = _canvas(STYLES["lecture"], self._ncols)
-            self._snapshots.keep(frame, self._render(*self._lecture, self.result, self.values))
+                self._lecture = Canvas(STYLES["lecture"], self._ncols)
+            self._snapshots.keep(frame, self._render(self._lecture, self.result, self.values))
         return self._snapshots[frame]
 
     # -- live training -------------------------------------------------------------------------------
@@ -293,20 +293,86 @@ class _Recent(OrderedDict):
             self.popitem(last=False)
 
 
-def _canvas(style, ncols: int):
-    """An explorer's figure in `style`: (figure, its axes, the rcParams it is drawn under, its verdict line)."""
-    # A fixed title height: left automatic, matplotlib measures every tick label on each redraw to
-    # keep titles clear of a top axis these figures never have (~5 ms of a ~55 ms redraw).
-    rc = {**style.rc, "axes.titley": 1.0}
-    with mpl.rc_context(rc):
-        figure = Figure(figsize=style.explorer_figsize, dpi=style.explorer_dpi)
-        FigureCanvasAgg(figure)
-        axes = list(np.atleast_1d(figure.subplots(1, ncols)))
-        verdict = figure.text(0.008, 0.985, "", ha="left", va="top", fontweight="bold",
-                              fontsize=rc["axes.titlesize"])
-    # Fixed margins, not constrained layout: the layout pass would double the time of every redraw.
-    figure.subplots_adjust(**style.explorer_margins)
-    return figure, axes, rc, verdict
+class Canvas:
+    """An explorer's figure in one style, drawn in two layers. The frame (axes, ticks, tick labels, axis labels,
+    and the legends beside the axes) is drawn once for each set of limits, labels and legend entries and kept as
+    pixels; what a setting draws (lines, points, spans, titles, a legend inside the axes, the verdict line) is
+    drawn over a copy of them. A move that keeps the limits lays out and draws no tick label and no legend: text is
+    most of what a redraw costs (matplotlib lays out and rasterizes every glyph of every text on each draw)."""
+
+    def __init__(self, style, ncols: int):
+        # A fixed title height: left automatic, matplotlib measures every tick label on each redraw to
+        # keep titles clear of a top axis these figures never have.
+        self.rc = {**style.rc, "axes.titley": 1.0}
+        with mpl.rc_context(self.rc):
+            self.figure = Figure(figsize=style.explorer_figsize, dpi=style.explorer_dpi)
+            FigureCanvasAgg(self.figure)
+            self.axes = list(np.atleast_1d(self.figure.subplots(1, ncols)))
+            self.verdict = self.figure.text(0.008, 0.985, "", ha="left", va="top", fontweight="bold",
+                                            fontsize=self.rc["axes.titlesize"])
+        # Fixed margins, not constrained layout: the layout pass would double the time of every redraw.
+        self.figure.subplots_adjust(**style.explorer_margins)
+        self.frames = _Recent(8)  # (limits, scales, axis labels) -> the frame's pixels
+        self.frames_drawn = 0     # frames drawn (the others were copied): for tests and benchmarks
+
+    def png(self) -> bytes:
+        """The figure as drawn now, as a PNG: the frame for its limits (drawn, or copied), then the rest over it."""
+        canvas, renderer = self.figure.canvas, self.figure.canvas.get_renderer()
+        beside = {ax: _legend_beside(ax, renderer) for ax in self.axes}
+        # the spines too, so that they are drawn once, over the lines that reach them, as in a full draw
+        drawn = {ax: [a for a in _drawn(ax) if a is not beside[ax]] + list(ax.spines.values()) for ax in self.axes}
+        changing = [self.verdict, *(a for artists in drawn.values() for a in artists)]
+        for artist in changing:
+            artist.set_animated(True)  # left out of the frame: matplotlib's draw skips animated artists
+        for ax in self.axes:
+            _snap_ylim(ax)
+        key = tuple((ax.get_xlim(), ax.get_ylim(), ax.get_xscale(), ax.get_yscale(), ax.get_xlabel(), ax.get_ylabel(),
+                     beside[ax] and tuple(t.get_text() for t in beside[ax].get_texts())) for ax in self.axes)
+        if self.frames.fetch(key):
+            canvas.restore_region(self.frames[key])
+        else:
+            canvas.draw()
+            self.frames.keep(key, canvas.copy_from_bbox(self.figure.bbox))
+            self.frames_drawn += 1
+        for artists in drawn.values():
+            for artist in sorted(artists, key=lambda a: a.get_zorder()):
+                artist.draw(renderer)
+        self.verdict.draw(renderer)
+        for artist in changing:  # the figure as usual again, for whoever saves or draws it
+            artist.set_animated(False)
+        image = PIL.Image.frombuffer("RGBA", canvas.get_width_height(), canvas.buffer_rgba(), "raw", "RGBA", 0, 1)
+        buffer = io.BytesIO()
+        image.save(buffer, format="png", compress_level=1)
+        return buffer.getvalue()
+
+
+def _snap_ylim(ax) -> None:
+    """Widen the y limits autoscaling chose to the next half tick step (a quarter decade on a log axis), so that
+    settings whose curves span about the same range share a frame."""
+    lo, hi = ax.get_ylim()  # autoscales first
+    if ax.get_yscale() == "log":
+        if lo > 0:
+            ax.set_ylim(10 ** (np.floor(4 * np.log10(lo)) / 4), 10 ** (np.ceil(4 * np.log10(hi)) / 4))
+        return
+    ticks = ax.yaxis.get_major_locator().tick_values(lo, hi)
+    if len(ticks) > 1 and np.isfinite([lo, hi]).all():
+        step = (ticks[1] - ticks[0]) / 2
+        ax.set_ylim(np.floor(lo / step) * step, np.ceil(hi / step) * step)
+
+
+def _legend_beside(ax, renderer):
+    """The axes' legend if it lies outside them (its entries then change only with the limits' setting: it joins the
+    frame), else None."""
+    legend = ax.get_legend()
+    if legend is None or legend.get_window_extent(renderer).overlaps(ax.bbox):
+        return None
+    return legend
+
+
+def _drawn(ax) -> list:
+    """What a setting drew on `ax`: every child but the frame (the axes' patch, its axes and spines)."""
+    frame = {ax.patch, ax.xaxis, ax.yaxis, *ax.spines.values()}
+    return [a for a in ax.get_children() if a not in frame and a.get_visible()]
 
 
 def verdict_text(exp) -> str:

@@ -119,7 +119,7 @@ def test_a_notebook_explorer_keeps_the_setting_line_first_and_jupyterlab_sizes()
 def test_the_figure_carries_the_verdict_on_one_line_within_it(name):
     with au.set_style(name):
         explorer = au.overshoot_explorer(n_train=64)
-    exp, verdict = explorer.result, explorer._verdict
+    exp, verdict = explorer.result, explorer._canvas.verdict
     assert verdict.get_text().startswith(f"R² = {exp.r2:.3f} · {exp.diagnosis[0].kind}: ")
     extent = verdict.get_window_extent(explorer.figure.canvas.get_renderer())
     assert extent.x0 >= 0 and extent.x1 <= explorer.figure.bbox.width and "\n" not in verdict.get_text()
