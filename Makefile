@@ -62,6 +62,7 @@ bench: $(E2E_STAMP) chromium
 	$(BIN)/python -m benchmarks.bench_sweep
 	$(BIN)/python -m benchmarks.bench_interrupt
 	$(BIN)/python -m benchmarks.bench_browser
+	$(BIN)/python -m benchmarks.bench_notebooks
 
 # Static reveal.js decks of notebooks 00-05 from their committed outputs (no re-run), with explorer snapshots,
 # for the room: no code, text for the back row, every slide within the screen (slides/lecture, a template
