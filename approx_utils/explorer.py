@@ -47,7 +47,8 @@ class Explorer:
     (display-only controls leave it unchanged, so moving them redraws without retraining).
     knobs: the `run_experiment` settings the controls move -> the label of the control that moves each;
     the panel offers a finding's fixes as moves of those controls, never a setting the explorer lacks.
-    draw(axes, exp, values) draws a result on the figure's axes (cleared first).
+    draw(axes, exp, values) draws a result on the figure's axes (cleared first); the axes' frame is kept between
+    redraws with the same limits, ticks, labels and legend entries (see `Canvas`).
     The figure follows the style in effect when the explorer is built (`set_style`), for as long as it lives;
     it is drawn at the size it is shown (the style's figure size and dpi), so fonts are never scaled down.
     """
@@ -303,7 +304,9 @@ class Canvas:
     def __init__(self, style, ncols: int):
         # A fixed title height: left automatic, matplotlib measures every tick label on each redraw to
         # keep titles clear of a top axis these figures never have.
-        self.rc = {**style.rc, "axes.titley": 1.0}
+        # No grid and ticks pointing out: the frame is then under everything a setting draws, as in a full draw.
+        self.rc = {**style.rc, "axes.titley": 1.0, "axes.grid": False, "xtick.direction": "out",
+                   "ytick.direction": "out"}
         with mpl.rc_context(self.rc):
             self.figure = Figure(figsize=style.explorer_figsize, dpi=style.explorer_dpi)
             FigureCanvasAgg(self.figure)
@@ -316,48 +319,68 @@ class Canvas:
         self.frames_drawn = 0     # frames drawn (the others were copied): for tests and benchmarks
 
     def png(self) -> bytes:
-        """The figure as drawn now, as a PNG: the frame for its limits (drawn, or copied), then the rest over it."""
+        """The figure as drawn now, as a PNG: the frame for its limits (drawn, or copied), then the rest over it.
+        A figure holding more than its axes and verdict line (a draw function's suptitle, a twin axes) is drawn
+        whole: its frame could not be keyed."""
         canvas, renderer = self.figure.canvas, self.figure.canvas.get_renderer()
+        if set(self.figure.get_children()) - {self.figure.patch, self.verdict, *self.axes}:
+            canvas.draw()
+            return _encode(canvas)
         beside = {ax: _legend_beside(ax, renderer) for ax in self.axes}
         # the spines too, so that they are drawn once, over the lines that reach them, as in a full draw
         drawn = {ax: [a for a in _drawn(ax) if a is not beside[ax]] + list(ax.spines.values()) for ax in self.axes}
         changing = [self.verdict, *(a for artists in drawn.values() for a in artists)]
-        for artist in changing:
-            artist.set_animated(True)  # left out of the frame: matplotlib's draw skips animated artists
-        for ax in self.axes:
-            _snap_ylim(ax)
-        key = tuple((ax.get_xlim(), ax.get_ylim(), ax.get_xscale(), ax.get_yscale(), ax.get_xlabel(), ax.get_ylabel(),
-                     beside[ax] and tuple(t.get_text() for t in beside[ax].get_texts())) for ax in self.axes)
-        if self.frames.fetch(key):
-            canvas.restore_region(self.frames[key])
-        else:
-            canvas.draw()
-            self.frames.keep(key, canvas.copy_from_bbox(self.figure.bbox))
-            self.frames_drawn += 1
-        for artists in drawn.values():
-            for artist in sorted(artists, key=lambda a: a.get_zorder()):
-                artist.draw(renderer)
-        self.verdict.draw(renderer)
-        for artist in changing:  # the figure as usual again, for whoever saves or draws it
-            artist.set_animated(False)
-        image = PIL.Image.frombuffer("RGBA", canvas.get_width_height(), canvas.buffer_rgba(), "raw", "RGBA", 0, 1)
-        buffer = io.BytesIO()
-        image.save(buffer, format="png", compress_level=1)
-        return buffer.getvalue()
+        try:
+            for artist in changing:
+                artist.set_animated(True)  # left out of the frame: matplotlib's draw skips animated artists
+            for ax in self.axes:
+                _snap_ylim(ax)
+            key = tuple((ax.get_xlim(), ax.get_ylim(), ax.get_xscale(), ax.get_yscale(), ax.get_xlabel(),
+                         ax.get_ylabel(), tuple(ax.get_xticks()), tuple(ax.get_yticks()),
+                         beside[ax] and tuple(t.get_text() for t in beside[ax].get_texts())) for ax in self.axes)
+            if self.frames.fetch(key):
+                canvas.restore_region(self.frames[key])
+            else:
+                canvas.draw()
+                self.frames.keep(key, canvas.copy_from_bbox(self.figure.bbox))
+                self.frames_drawn += 1
+            for artists in drawn.values():
+                for artist in sorted(artists, key=lambda a: a.get_zorder()):
+                    artist.draw(renderer)
+            self.verdict.draw(renderer)
+        finally:
+            for artist in changing:  # the figure as usual again, for whoever saves or draws it
+                artist.set_animated(False)
+        return _encode(canvas)
+
+
+def _encode(canvas) -> bytes:
+    """The canvas's pixels as a PNG (fast compression: the image is sent once, to a browser on this machine)."""
+    image = PIL.Image.frombuffer("RGBA", canvas.get_width_height(), canvas.buffer_rgba(), "raw", "RGBA", 0, 1)
+    buffer = io.BytesIO()
+    image.save(buffer, format="png", compress_level=1)
+    return buffer.getvalue()
 
 
 def _snap_ylim(ax) -> None:
     """Widen the y limits autoscaling chose to the next half tick step (a quarter decade on a log axis), so that
-    settings whose curves span about the same range share a frame."""
-    lo, hi = ax.get_ylim()  # autoscales first
-    if ax.get_yscale() == "log":
-        if lo > 0:
-            ax.set_ylim(10 ** (np.floor(4 * np.log10(lo)) / 4), 10 ** (np.ceil(4 * np.log10(hi)) / 4))
+    settings whose curves span about the same range share a frame. Limits a draw function set are left alone."""
+    if not ax.get_autoscaley_on():
         return
-    ticks = ax.yaxis.get_major_locator().tick_values(lo, hi)
-    if len(ticks) > 1 and np.isfinite([lo, hi]).all():
-        step = (ticks[1] - ticks[0]) / 2
-        ax.set_ylim(np.floor(lo / step) * step, np.ceil(hi / step) * step)
+    lo, hi = sorted(ax.get_ylim())  # autoscales first
+    if not np.isfinite([lo, hi]).all():
+        return
+    if ax.get_yscale() == "log":
+        if lo <= 0:
+            return
+        lo, hi = 10 ** (np.floor(4 * np.log10(lo) + 1e-9) / 4), 10 ** (np.ceil(4 * np.log10(hi) - 1e-9) / 4)
+    else:
+        ticks = ax.yaxis.get_major_locator().tick_values(lo, hi)
+        step = (ticks[1] - ticks[0]) / 2 if len(ticks) > 1 else 0.0
+        if step <= 0:
+            return
+        lo, hi = np.floor(lo / step + 1e-9) * step, np.ceil(hi / step - 1e-9) * step
+    ax.set_ylim((hi, lo) if ax.yaxis_inverted() else (lo, hi))
 
 
 def _legend_beside(ax, renderer):

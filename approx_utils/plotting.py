@@ -117,8 +117,9 @@ def plot_seeds(row, ax=None, title: str | None = None):
 
 class _LogLabels(ticker.LogFormatterSciNotation):
     """Minor labels on a log axis that shows under two powers of ten, so it always reads as numbers: at 2 and 5
-    per decade when it spans 0.8 decades or more, at every integer multiple when it spans less. matplotlib 3.9
-    decides by decades spanned and labels none of them on a 1.5-decade axis; 3.10 counts the powers in view."""
+    per decade when it spans 0.8 decades or more, at every integer multiple when it spans less, and at every tick
+    of an axis so narrow that its ticks fall between the multiples (1.1, 1.2, ...). matplotlib 3.9 decides by
+    decades spanned and labels none of them on a 1.5-decade axis; 3.10 counts the powers in view."""
 
     def __init__(self):
         super().__init__(labelOnlyBase=False, minor_thresholds=(np.inf, np.inf))  # we choose, not set_locs
@@ -128,9 +129,10 @@ class _LogLabels(ticker.LogFormatterSciNotation):
         if x <= 0 or lo <= 0:
             return ""
         powers = math.floor(math.log10(hi)) - math.ceil(math.log10(lo)) + 1
-        coeff = round(x / 10 ** math.floor(math.log10(x)))
+        coeff = x / 10 ** math.floor(math.log10(x))
         wanted = (2, 5) if math.log10(hi / lo) >= 0.8 else range(2, 10)
-        return super().__call__(x, pos) if powers < 2 and coeff in wanted else ""
+        between = abs(coeff - round(coeff)) > 1e-6  # a narrow axis's ticks: label each
+        return super().__call__(x, pos) if powers < 2 and (between or round(coeff) in wanted) else ""
 
 
 def plot_loss(run, ax=None, title: str | None = None):

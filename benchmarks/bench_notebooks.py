@@ -3,7 +3,9 @@
 Each notebook (notebooks/ and notebooks/solutions/) is executed in a fresh kernel, as `Run All` does; its wall
 time includes the kernel's start. A first cell added to the run (not to the file) times every call of the two
 training loops (`Trainer.run`, which `train` and `run_experiment` use, and `sweep`'s), so the share of the
-notebook spent training is measured, not guessed; the slowest cell is named from nbclient's timestamps.
+notebook spent training (compiling the loops included) is measured, not guessed; "calls" counts calls of those two
+(a sweep is one, a run trained in chunks one per chunk). That cell imports the package (TensorFlow): the notebook's
+own import cell then takes no time, and the slowest cell is named, from nbclient's timestamps, among the rest.
 Then 03's claims ledger, as its cell lists it: its configurations at 1000 steps trained as one stack (`sweep`),
 against one of them alone, in this process.
 Last line: notebook_max_s=<x> stack<K>_over_one=<y>   (targets on the 2-core machine: x <= 10, y <= 3 at K=54)
@@ -111,7 +113,7 @@ def main(names: list[str]) -> None:
         r = run(path)
         walls.append(r["wall"])
         share = 100 * r["training"] / r["wall"]
-        print(f"{r['name']:42s} {r['wall']:5.1f} s, training {r['training']:5.1f} s ({share:3.0f}%, {r['calls']} runs); "
+        print(f"{r['name']:42s} {r['wall']:5.1f} s, training {r['training']:5.1f} s ({share:3.0f}%, {r['calls']} calls); "
               f"slowest cell {r['slowest'][0]:.1f} s: {r['slowest'][1]}", flush=True)
     k, stack, one = stack_over_one()
     print(f"notebook_max_s={max(walls):.1f} stack{k}_over_one={stack / one:.2f}")

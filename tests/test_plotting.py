@@ -62,7 +62,8 @@ def _labelled(ax) -> list[str]:
             and ax.get_ylim()[0] <= t.get_loc() <= ax.get_ylim()[1]]
 
 
-@pytest.mark.parametrize("lo, hi", [(2e5, 6e6), (1.5e-3, 4e-2), (6e5, 1.4e6), (1e-4, 1e2), (1.1e5, 9e6), (2.1e5, 4.9e5)])
+@pytest.mark.parametrize("lo, hi", [(2e5, 6e6), (1.5e-3, 4e-2), (6e5, 1.4e6), (1e-4, 1e2), (1.1e5, 9e6), (2.1e5, 4.9e5),
+                                    (1e-3, 10**-2.75), (1.02e-3, 1.05e-3), (9.6e-4, 9.9e-4)])
 def test_a_log_loss_axis_is_labelled_at_least_twice(lo, hi):
     """A loss axis spanning under two decades, around one power of ten or none, still reads as numbers (matplotlib
     3.9 labelled only 10^6 on 2e5..6e6: CI on the oldest versions caught it)."""
