@@ -315,7 +315,7 @@ class Canvas:
                                             fontsize=self.rc["axes.titlesize"])
         # Fixed margins, not constrained layout: the layout pass would double the time of every redraw.
         self.figure.subplots_adjust(**style.explorer_margins)
-        self.frames = _Recent(8)  # (limits, scales, axis labels) -> the frame's pixels
+        self.frames = _Recent(8)  # (limits, scales, labels, ticks, legend entries) -> the frame's pixels
         self.frames_drawn = 0     # frames drawn (the others were copied): for tests and benchmarks
 
     def png(self) -> bytes:
@@ -384,8 +384,7 @@ def _snap_ylim(ax) -> None:
 
 
 def _legend_beside(ax, renderer):
-    """The axes' legend if it lies outside them (its entries then change only with the limits' setting: it joins the
-    frame), else None."""
+    """The axes' legend if it lies outside them (it then joins the frame, keyed by its entries), else None."""
     legend = ax.get_legend()
     if legend is None or legend.get_window_extent(renderer).overlaps(ax.bbox):
         return None
