@@ -281,13 +281,13 @@ class Trainer:
                 try:
                     # XLA's first compile in a process announces itself on stderr (TensorFlow 2.16-2.19): muted.
                     t0 = time.perf_counter()
+                    loop = self._loop(full, decaying, loss, xla, size)
                     with muted_stderr() if xla and not _XLA_STARTED else contextlib.nullcontext():
-                        parts.append(self._loop(full, decaying, loss, xla, size)(*call).numpy())
+                        parts.append(loop(*call).numpy())
                     seconds = time.perf_counter() - t0
                     per_call = steps_per_call(chunk, seconds)
-                    shape = (full, decaying, loss, xla, size, x.size)  # XLA compiles once per loop and shape
-                    if shape not in self._compiled:
-                        self._compiled.add(shape)
+                    if (loop, x.size) not in self._compiled:  # XLA compiles once per loop and data shape
+                        self._compiled.add((loop, x.size))
                         compile_seconds += seconds
                     self.paths.add("xla" if xla else "plain")
                     if xla and not _XLA_STARTED:
