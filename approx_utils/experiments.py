@@ -6,6 +6,7 @@ learning rate reuses a model and its compiled training loop instead of tracing a
 """
 from __future__ import annotations
 
+import logging
 from dataclasses import dataclass, field
 
 import numpy as np
@@ -19,9 +20,11 @@ from .measures import overshoot
 from .models import build_mlp
 from .pool import POOL
 from .scaling import Scaler
+from .stack import Stack, stack_key
 from .targets import Target
-from .training import Run, Trainer
+from .training import Run
 
+LOG = logging.getLogger(__name__)
 _D = Config()  # the defaults, declared once in `Config`
 
 
@@ -128,33 +131,74 @@ def iterate_experiment(config=None, every=None, **settings):
     config = make_config(config, **settings)
     every = config.steps if every is None else check_int(every, "every", minimum=1)
     data = prepare_data(config)
-    return _chunks(config, every, data, check_loss(config.loss, data.ys, config.output_activation))
+    check_loss(config.loss, data.ys, config.output_activation)
+    return _chunks(config, every, data)
 
 
-def _chunks(config: Config, every: int, data, loss: str):
-    """`iterate_experiment`'s generator: train `every` steps at a time, score and diagnose each chunk."""
-    target, x_scaler, y_scaler, xs, ys = data.target, data.x_scaler, data.y_scaler, data.xs, data.ys
+def run_experiments(configs) -> list[Experiment]:
+    """`run_experiment` of many configurations, in order: those that share an architecture, loss, optimizer,
+    batch regime, step budget and number of points train as one stack (`Stack`), each as it trains alone
+    (to float noise), so a table of seeds and settings is one compiled run, not one run a row.
+
+    Args:
+        configs: a list of `Config`s or dicts of settings (each checked before any training).
+    """
+    if not isinstance(configs, (list, tuple)) or not configs:
+        raise ValueError("configs must be a non-empty list of Configs or dicts of settings")
+    configs = [make_config(c) for c in configs]
+    data = [prepare_data(c) for c in configs]
+    for c, d in zip(configs, data):
+        check_loss(c.loss, d.ys, c.output_activation)
+    groups: dict = {}
+    for i, (c, d) in enumerate(zip(configs, data)):
+        groups.setdefault(stack_key(c, d.xs.size), []).append(i)
+    LOG.debug("%d configurations train as %d stacks of %s", len(configs), len(groups),
+              ", ".join(str(len(g)) for g in groups.values()))
+    out = [None] * len(configs)
+    for members in groups.values():
+        stack = Stack([configs[i] for i in members], [data[i].xs for i in members], [data[i].ys for i in members])
+        with POOL.borrow(configs[members[0]]) as model:  # a body to score each network's weights in
+            for i, trained in zip(members, stack.train()):
+                model.set_weights(trained.weights)
+                out[i] = _scored(configs[i], data[i], model, trained.run, _grids(configs[i], data[i]))
+    return out
+
+
+def _grids(config: Config, data) -> tuple:
+    """The domain grid, its targets, and the points beyond the domain in the model's units (None if not judged)."""
+    target = data.target
     x_grid = target.grid(config.n_grid)
-    y_grid = target(x_grid)  # once: every chunk is scored against it
     outside = None
     if config.beyond > 0:  # only the widened parts: the points beyond the domain
         wide = target.grid(config.n_grid, config.beyond)
-        outside = x_scaler.transform(wide[(wide < target.domain[0]) | (wide > target.domain[1])])
+        outside = data.x_scaler.transform(wide[(wide < target.domain[0]) | (wide > target.domain[1])])
+    return x_grid, target(x_grid), outside
+
+
+def _scored(config: Config, data, model, run: Run, grids: tuple) -> Experiment:
+    """The Experiment of a model holding a run's weights: predictions, R² and diagnosis."""
+    target, x_scaler, y_scaler = data.target, data.x_scaler, data.y_scaler
+    x_grid, y_grid, outside = grids
+    diagnosis = diagnose(model, data.xs, data.ys, run=run, x_beyond=outside, setup=config)
+    y_grid_pred = predict_original(model, x_scaler, y_scaler, x_grid, config.post_clip)
+    r2 = scored_r2(target, model, x_scaler, y_scaler, y_grid, y_grid_pred, config.post_clip)
+    return Experiment(target, config, data.x_train, data.y_train, x_scaler, y_scaler, run, model.get_weights(),
+                      x_grid, y_grid_pred, r2, diagnosis)
+
+
+def _chunks(config: Config, every: int, data):
+    """`iterate_experiment`'s generator: train `every` steps at a time (a stack of one), score and diagnose
+    each chunk."""
+    grids = _grids(config, data)
+    stack = Stack([config], [data.xs], [data.ys])
     with POOL.borrow(config) as model:
-        trainer = Trainer.for_model(model, config.optimizer)
-        trainer.reset()
         runs = []
         for start in range(0, config.steps, every):
-            runs.append(trainer.run(xs, ys, min(every, config.steps - start), lr=config.lr, lr_decay=config.lr_decay,
-                                    batch_size=config.batch_size, seed=config.seed, start=start, total=config.steps,
-                                    loss=loss))
-            run = Run.join(runs)
-            diagnosis = diagnose(model, xs, ys, run=run, x_beyond=outside, setup=config)
-            y_grid_pred = predict_original(model, x_scaler, y_scaler, x_grid, config.post_clip)
-            exp = Experiment(target, config, data.x_train, data.y_train, x_scaler, y_scaler, run, model.get_weights(),
-                             x_grid, y_grid_pred, scored_r2(target, model, x_scaler, y_scaler, y_grid, y_grid_pred,
-                                                            config.post_clip), diagnosis)
-            if run.diverged or start + every >= config.steps:
+            trained, = stack.train(min(every, config.steps - start), start, config.steps)
+            runs.append(trained.run)
+            model.set_weights(trained.weights)
+            exp = _scored(config, data, model, Run.join(runs), grids)
+            if exp.run.diverged or start + every >= config.steps:
                 break
             yield exp
     yield exp  # the last one after the model is back in the pool, so a caller that stops here frees it

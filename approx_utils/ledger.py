@@ -17,7 +17,7 @@ import numpy as np
 
 from ._checks import check_seed
 from .diagnostics import KINDS
-from .experiments import run_experiment
+from .experiments import run_experiments
 from .sweeps import PER_CONFIG, sweep
 
 FITS, PARTIAL = 0.9, 0.5
@@ -145,10 +145,14 @@ def over_seeds(rows: dict, seeds=(0, 1, 2), **common) -> SeedTable:
     """
     _check_rows(rows)
     seeds = _check_seeds(seeds)
+    configs = {label: {**common, **kwargs} for label, kwargs in rows.items()}
+    for label, config in configs.items():
+        if "seed" in config:
+            raise TypeError(f"over_seeds sets each run's seed from seeds=...; row {label!r} sets seed too")
+    done = iter(run_experiments([{**config, "seed": s} for config in configs.values() for s in seeds]))
     table = []
-    for label, kwargs in rows.items():
-        config = {**common, **kwargs}
-        exps = [run_experiment(**config, seed=s) for s in seeds]
+    for label, config in configs.items():
+        exps = [next(done) for _ in seeds]
         table.append(Row(label, config, [e.r2 for e in exps], [e.diagnosis.kinds for e in exps], exps))
     steps = {e.config.steps for r in table for e in r.exps}
     return SeedTable(table, seeds, steps.pop() if len(steps) == 1 else None)
@@ -260,12 +264,13 @@ class Ledger:
         p.text(str(self))
 
 
-SWEEP_SHARED = ("hidden", "activation", "steps", "n_train", "output_activation", "loss")
+SWEEP_SHARED = ("hidden", "activation", "steps", "n_train", "output_activation", "loss", "optimizer", "batch_size",
+                "clip_range")
 
 
 def _sweep_settings(configs: list[dict]) -> dict | None:
-    """The shared `sweep` arguments if these configurations can train as one sweep (one architecture,
-    Adam, full batch, only per-configuration settings varying), else None."""
+    """The shared `sweep` arguments if these configurations can train as one sweep (one architecture, loss,
+    optimizer and batch regime, only per-configuration settings varying), else None."""
     shared = {}
     for key in SWEEP_SHARED:
         values = {repr(c[key]) for c in configs if key in c}
@@ -274,8 +279,6 @@ def _sweep_settings(configs: list[dict]) -> dict | None:
         if values:
             shared[key] = configs[0][key]
     if any(set(c) - set(PER_CONFIG) - set(SWEEP_SHARED) for c in configs):
-        return None
-    if shared.get("output_activation") not in (None, "sigmoid"):
         return None
     return shared
 

@@ -65,6 +65,13 @@ def make_initializer(init, seed: int):
     return keras.initializers.RandomNormal(mean=0.0, stddev=float(init), seed=seed)
 
 
+def head_function(head: str, clip_range=(0.0, 1.0)):
+    """What `build_mlp`'s output head computes from the last Dense layer's outputs, as a function: Keras'
+    activation for 'linear', 'sigmoid' and 'tanh' (a sigmoid keeps its logits for cross-entropy), the `Clip`
+    layer for 'clip'."""
+    return Clip(*clip_range) if check_choice(head, "output_activation", HEADS) == "clip" else keras.activations.get(head)
+
+
 def layer_seed(seed: int, index: int) -> int:
     # One initializer per layer, each with its own seed: a shared one gives every layer the same values.
     return seed * 1000 + index

@@ -2,12 +2,14 @@
 
 Each notebook (notebooks/ and notebooks/solutions/) is executed in a fresh kernel, as `Run All` does; its wall
 time includes the kernel's start. A first cell added to the run (not to the file) times every call of the two
-training loops (`Trainer.run`, which `train` and `run_experiment` use, and `sweep`'s), so the share of the
-notebook spent training (compiling the loops included) is measured, not guessed; "calls" counts calls of those two
-(a sweep is one, a run trained in chunks one per chunk). That cell imports the package (TensorFlow): the notebook's
+training loops (`Trainer.run`, which `train` uses, and `Stack.train`, which `run_experiment`, `over_seeds`, the
+ledgers and `sweep` use), so the share of the notebook spent training (compiling the loops included) is measured,
+not guessed; "calls" counts calls of those two (a table or sweep is one a stack, a run trained in chunks one per
+chunk). That cell imports the package (TensorFlow): the notebook's
 own import cell then takes no time, and the slowest cell is named, from nbclient's timestamps, among the rest.
 Then 03's claims ledger, as its cell lists it: its configurations at 1000 steps trained as one stack (`sweep`),
-against one of them alone, in this process.
+against one of them alone, in this process, and what bounds the stack: its arithmetic (multiply-adds of the
+forward and backward passes) at the rate this machine multiplies large float32 matrices.
 Last line: notebook_max_s=<x> stack<K>_over_one=<y>   (targets on the 2-core machine: x <= 10, y <= 3 at K=54)
 Run from the repository root: `.venv/bin/python -m benchmarks.bench_notebooks [name ...]`.
 """
@@ -28,7 +30,7 @@ NOTEBOOKS = ROOT / "notebooks"
 MARK = "BENCH_TRAINING "
 TIMERS = """
 import json as _json, time as _time
-import approx_utils.sweeps as _sweeps
+import approx_utils.stack as _stack
 import approx_utils.training as _training
 _spent = {"seconds": 0.0, "calls": 0}
 def _timed(f):
@@ -41,7 +43,7 @@ def _timed(f):
             _spent["calls"] += 1
     return timed
 _training.Trainer.run = _timed(_training.Trainer.run)
-_sweeps._train = _timed(_sweeps._train)
+_stack.Stack.train = _timed(_stack.Stack.train)
 """
 REPORT = f"print({MARK!r} + _json.dumps(_spent))"
 
@@ -101,7 +103,28 @@ def stack_over_one() -> tuple[int, float, float]:
     (all_s, all_train), (one_s, one_train) = timings
     print(f"03's ledger, {len(configs)} configurations at 1000 steps: one stack {all_s:.2f} s (training {all_train:.2f} s); "
           f"one alone {one_s:.2f} s (training {one_train:.2f} s)")
+    config = au.Config(**{k: v for k, v in configs[0].items() if k in au.Config.__dataclass_fields__},
+                       **au.config.SWEEP_BUDGET)
+    widths = (1,) + config.hidden + (1,)
+    flops = 3 * 2 * config.n_train * sum(a * b for a, b in zip(widths[:-1], widths[1:])) * 1000  # fwd + 2x bwd
+    rate = matmul_rate()
+    print(f"arithmetic: {flops / 1e9:.2f} GFLOP a network for 1000 steps; the stack ran at "
+          f"{len(configs) * flops / all_train / 1e9:.1f} GFLOP/s, one alone at {flops / one_train / 1e9:.1f}; a large "
+          f"float32 matmul here runs at {rate / 1e9:.1f} GFLOP/s, so {len(configs)} networks need at least "
+          f"{len(configs) * flops / rate:.2f} s ({len(configs) * flops / rate / one_s:.1f}x one alone)")
     return len(configs), all_s, one_s
+
+
+def matmul_rate(size: int = 2048, repeats: int = 10) -> float:
+    """FLOP/s of a large float32 matrix product on this machine (both cores): the most the stack's matmuls can do."""
+    import tensorflow as tf
+
+    a = tf.random.normal([size, size])
+    tf.matmul(a, a).numpy()
+    t0 = time.perf_counter()
+    for _ in range(repeats):
+        tf.matmul(a, a).numpy()
+    return 2 * size ** 3 * repeats / (time.perf_counter() - t0)
 
 
 def main(names: list[str]) -> None:

@@ -1,0 +1,141 @@
+"""The stacked engine: a network trained in a stack computes the steps it computes alone (`train`)."""
+import keras
+import numpy as np
+import pytest
+
+import approx_utils as au
+from approx_utils.data import prepare_data
+from approx_utils.stack import Stack, train_stack
+
+SMALL = dict(hidden=(8, 8), n_train=100, steps=20, x_scale="minmax", y_scale="minmax", init=0.5)
+# Each network of a stack has its own seed (weights, sample, shuffling), learning rate and decay.
+OWN = [dict(seed=0, lr=1e-2), dict(seed=1, lr=3e-3, lr_decay=0.5), dict(seed=2, lr=1e-3)]
+HEADS_AND_LOSSES = [("linear", "mse"), ("linear", "mae"), ("linear", "huber"), ("sigmoid", "mse"),
+                    ("sigmoid", "bce"), ("tanh", "mse"), ("clip", "mse"), ("clip", "bce")]
+
+
+def max_diff(a, b):
+    return max(float(np.max(np.abs(p - q))) for p, q in zip(a, b))
+
+
+def stacked_and_alone(shared: dict, own=OWN):
+    """Train the configurations as one stack and each alone with `train`: both results per configuration."""
+    configs = [au.Config(**{**SMALL, **shared, **o}) for o in own]
+    data = [prepare_data(c) for c in configs]
+    stacked = train_stack(configs, [d.xs for d in data], [d.ys for d in data])
+    alone = []
+    model = au.build_mlp(configs[0].hidden, configs[0].activation, output_activation=configs[0].output_activation)
+    for c, d in zip(configs, data):
+        au.models.reinitialize(model, c.init, c.seed)  # one model: its compiled loops serve every configuration
+        run = au.train(model, d.xs, d.ys, steps=c.steps, batch_size=c.batch_size, lr=c.lr, seed=c.seed,
+                       optimizer=c.optimizer, lr_decay=c.lr_decay, loss=c.loss)
+        alone.append((run, model.get_weights()))
+    return stacked, alone
+
+
+def assert_same_steps(stacked, alone):
+    for s, (run, weights) in zip(stacked, alone):
+        assert s.run.steps_done == run.steps_done == 20 and not s.run.diverged
+        np.testing.assert_allclose(s.run.loss, run.loss, rtol=1e-5, atol=1e-6)
+        assert max_diff(s.weights, weights) < 1e-5
+        assert max_diff(s.weights, au.build_mlp((8, 8), init=0.5, seed=0).get_weights()) > 1e-4  # it did train
+
+
+@pytest.mark.parametrize("batch_size", [None, 32], ids=["full", "batch32"])
+@pytest.mark.parametrize("head,loss", HEADS_AND_LOSSES, ids=[f"{h}-{lo}" for h, lo in HEADS_AND_LOSSES])
+def test_every_head_and_loss_steps_as_alone(head, loss, batch_size):
+    """20 steps in a stack of three and alone: weights within 1e-5 (full batch and mini-batches of 32)."""
+    assert_same_steps(*stacked_and_alone(dict(output_activation=head, loss=loss, batch_size=batch_size)))
+
+
+@pytest.mark.parametrize("batch_size", [None, 32], ids=["full", "batch32"])
+@pytest.mark.parametrize("optimizer", au.config.OPTIMIZERS)
+def test_every_optimizer_steps_as_alone(optimizer, batch_size):
+    assert_same_steps(*stacked_and_alone(dict(optimizer=optimizer, batch_size=batch_size)))
+
+
+def test_halves_of_a_large_batch_step_as_alone():
+    """From 256 points a full batch is computed as two halves, in a stack as alone (`HALVES_MIN_POINTS`)."""
+    assert_same_steps(*stacked_and_alone(dict(n_train=300)))
+
+
+def test_a_diverging_network_is_reported_and_leaves_the_others_alone():
+    """lr 1e9 diverges at the step it does alone; the other networks end where they end without it."""
+    own = [dict(seed=0, lr=1e-2), dict(seed=2, lr=1e9), dict(seed=1, lr=3e-3)]
+    stacked, alone = stacked_and_alone({}, own)
+    (run, _), gone = alone[1], stacked[1]
+    assert run.diverged and gone.run.diverged and gone.run.diverged_at == run.diverged_at
+    assert gone.run.loss.size == run.loss.size and not np.isfinite(gone.run.loss[-1])
+    assert_same_steps([stacked[0], stacked[2]], [alone[0], alone[2]])
+
+
+def test_chunks_continue_the_run():
+    """7 then 13 steps (start/total) give the weights and losses of one call of 20, decay and shuffling included."""
+    configs = [au.Config(**{**SMALL, **o, "batch_size": 32}) for o in OWN]
+    data = [prepare_data(c) for c in configs]
+    whole = train_stack(configs, [d.xs for d in data], [d.ys for d in data])
+    stack = Stack(configs, [d.xs for d in data], [d.ys for d in data])
+    first, second = stack.train(7, 0, 20), stack.train(13, 7, 20)
+    for w, a, b in zip(whole, first, second):
+        assert max_diff(w.weights, b.weights) == 0
+        np.testing.assert_array_equal(w.run.loss, au.training.Run.join([a.run, b.run]).loss)
+
+
+def test_a_stack_of_one_is_model_fit():
+    """20 full-batch Adam steps of a stack of one and of `model.fit` from the same weights agree to 1e-5."""
+    config = au.Config(**{**SMALL, "lr": 1e-2, "seed": 3})
+    d = prepare_data(config)
+    (ours,) = train_stack([config], [d.xs], [d.ys])
+    theirs = au.build_mlp(config.hidden, init=config.init, seed=3)
+    theirs.compile(optimizer=keras.optimizers.Adam(learning_rate=1e-2), loss="mse")
+    theirs.fit(d.xs.reshape(-1, 1), d.ys.reshape(-1, 1), batch_size=d.xs.size, epochs=20, shuffle=False, verbose=0)
+    assert max_diff(ours.weights, theirs.get_weights()) < 1e-5
+
+
+def test_a_table_over_a_full_budget_scores_as_runs_alone():
+    """Over a full budget float order may differ: R² within 0.01 and the same verdict, stack against alone
+    (2000 steps, 1000 points; three seeds of two rows of notebook 00)."""
+    rows = [dict(x_scale=100, y_scale="minmax", init=0.5), dict(x_scale=100, y_scale="minmax")]
+    configs = [dict(target="relu_shift", **r, seed=s) for r in rows for s in (0, 1, 2)]
+    stacked = au.experiments.run_experiments(configs)
+    for c, s in zip(configs, stacked):
+        alone = au.run_experiment(**c)
+        assert abs(s.r2 - alone.r2) < 0.01
+        assert au.fit_verdict(s.r2) == au.fit_verdict(alone.r2)
+        assert s.diagnosis.kinds == alone.diagnosis.kinds
+
+
+def test_configurations_that_cannot_share_a_stack_are_refused():
+    a, b = au.Config(**SMALL), au.Config(**{**SMALL, "hidden": (4,)})
+    d = prepare_data(a)
+    with pytest.raises(ValueError, match="share"):
+        Stack([a, b], [d.xs, d.xs], [d.ys, d.ys])
+    with pytest.raises(ValueError, match="one x and one y"):
+        Stack([a], [d.xs, d.xs], [d.ys])
+    with pytest.raises(ValueError, match="non-empty"):
+        Stack([], [], [])
+
+
+def test_run_experiments_groups_what_can_share_a_stack(caplog):
+    """Two architectures: two stacks, the results in the order given, each as `run_experiment` gives it."""
+    configs = [dict(SMALL, seed=0), dict(SMALL, hidden=(4,), seed=0), dict(SMALL, seed=1)]
+    with caplog.at_level("DEBUG", logger="approx_utils.experiments"):
+        exps = au.experiments.run_experiments(configs)
+    assert "3 configurations train as 2 stacks of 2, 1" in caplog.text
+    assert [e.config.hidden for e in exps] == [(8, 8), (4,), (8, 8)]
+    for c, e in zip(configs, exps):
+        alone = au.run_experiment(**c)
+        np.testing.assert_allclose(e.run.loss, alone.run.loss, rtol=1e-5, atol=1e-7)
+
+
+def test_a_stack_of_one_computes_as_alone():
+    """A stack of one multiplies as Keras' Dense does: the same losses and weights as `train`, bit for bit (what
+    lets a single `run_experiment` keep its numbers). With a saturated sigmoid head (init std 2) and cross-entropy
+    it reads the logits, as alone: within float32's last digit (XLA vectorizes the loss's shape its own way);
+    from probabilities clipped to 1e-7 the losses would differ by over 10."""
+    stacked, alone = stacked_and_alone(dict(n_train=300), OWN[:1])
+    np.testing.assert_array_equal(stacked[0].run.loss, alone[0][0].loss)
+    assert max_diff(stacked[0].weights, alone[0][1]) == 0
+    stacked, alone = stacked_and_alone(dict(output_activation="sigmoid", loss="bce", init=2.0), OWN[:1])
+    np.testing.assert_allclose(stacked[0].run.loss, alone[0][0].loss, rtol=1e-6)
+    assert max_diff(stacked[0].weights, alone[0][1]) < 1e-6
