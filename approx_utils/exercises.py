@@ -245,8 +245,10 @@ def check_both_targets(**changes) -> Outcome:
         res = sweep([{**base, "target": t, "seed": s} for t in ("parabola", "indicator") for s in SEEDS], steps=2000)
     except CANNOT_RUN as err:
         return Outcome(False, f"that setting does not run: {err}")
-    medians = {t: float(np.median([r["r2"] for r in res if r["target"] == t])) for t in ("parabola", "indicator")}
-    text = ", ".join(f"{t} median R² = {v:.2f}" for t, v in medians.items())
+    seeds = {t: [r["r2"] for r in res if r["target"] == t] for t in ("parabola", "indicator")}
+    medians = {t: float(np.median(v)) for t, v in seeds.items()}
+    text = ", ".join(f"{t} median R² = {medians[t]:.2f} (seeds: {', '.join(f'{v:.2f}' for v in seeds[t])})"
+                     for t in seeds)
     if min(medians.values()) >= 0.9:
         return Outcome(True, text + ".")
     return Outcome(False, text + ". Hint: the phase diagram's raw-y panel shows what the parabola needs (a large "
