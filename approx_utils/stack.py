@@ -25,6 +25,7 @@ import keras
 import numpy as np
 import tensorflow as tf
 
+from ._checks import check_int
 from ._quiet import muted_stderr
 from .config import Config
 from .losses import loss_function
@@ -95,6 +96,9 @@ class Stack:
     def __init__(self, configs: list[Config], xs: list, ys: list):
         if not isinstance(configs, (list, tuple)) or not configs:
             raise ValueError("a stack needs a non-empty list of configurations")
+        for c in configs:
+            if not isinstance(c, Config):
+                raise TypeError(f"each configuration of a stack must be a Config, got {type(c).__name__}")
         if len(xs) != len(configs) or len(ys) != len(configs):
             raise ValueError(f"a stack needs one x and one y per configuration: {len(configs)} configurations, "
                              f"{len(xs)} x, {len(ys)} y")
@@ -110,12 +114,14 @@ class Stack:
         self.decay = tf.constant([c.lr_decay for c in configs], tf.float32)
         self.seeds = [c.seed for c in configs]
         self.state = None  # (weights, optimizer variables, alive) after the last call; None: fresh
+        self.diverged_at = np.full(len(configs), -1)  # the step each network diverged at (-1: not)
 
     def train(self, steps: int | None = None, start: int = 0, total: int | None = None) -> list[Stacked]:
         """Train every network `steps` more steps (default: the configurations' budget), as steps start..
         of a run of `total` (for the decay and the shuffling). Returns one `Stacked` per configuration."""
-        steps = self.configs[0].steps if steps is None else steps
-        total = start + steps if total is None else total
+        steps = self.configs[0].steps if steps is None else check_int(steps, "steps", minimum=1)
+        start = check_int(start, "start", minimum=0)
+        total = start + steps if total is None else check_int(total, "total", minimum=start + steps)
         engine = _engine(self.key, len(self.configs))
         t0 = time.perf_counter()
         losses, diverged_at, compile_seconds = engine.run(self, steps, start, total)
@@ -316,7 +322,7 @@ class _Engine:
             start = [initial_weights(c) for c in stack.configs]
             weights = [np.stack(w) for w in zip(*start)]
             moments = [np.zeros(v.shape, v.dtype) for v in self.optimizer.variables]
-            stack.state, stack.diverged_at = (weights, moments, np.ones(self.k, bool)), np.full(self.k, -1)
+            stack.state = (weights, moments, np.ones(self.k, bool))
         weights, moments, _ = stack.state
         for v, w in zip(self.vars, weights):
             v.assign(w.reshape(v.shape))

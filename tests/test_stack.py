@@ -139,3 +139,18 @@ def test_a_stack_of_one_computes_as_alone():
     stacked, alone = stacked_and_alone(dict(output_activation="sigmoid", loss="bce", init=2.0), OWN[:1])
     np.testing.assert_allclose(stacked[0].run.loss, alone[0][0].loss, rtol=1e-6)
     assert max_diff(stacked[0].weights, alone[0][1]) < 1e-6
+
+
+@pytest.mark.parametrize("kwargs, name", [(dict(steps=0), "steps"), (dict(start=-1), "start"),
+                                          (dict(steps=5, start=3, total=7), "total"), (dict(steps="5"), "steps")])
+def test_bad_train_arguments_name_the_parameter(kwargs, name):
+    config = au.Config(**SMALL)
+    d = prepare_data(config)
+    with pytest.raises((TypeError, ValueError), match=name):
+        Stack([config], [d.xs], [d.ys]).train(**kwargs)
+
+
+def test_a_stack_takes_configs_not_dicts():
+    d = prepare_data(au.Config(**SMALL))
+    with pytest.raises(TypeError, match="must be a Config"):
+        Stack([dict(SMALL)], [d.xs], [d.ys])
