@@ -6,7 +6,6 @@ learning rate reuses a model and its compiled training loop instead of tracing a
 """
 from __future__ import annotations
 
-import logging
 from dataclasses import dataclass, field
 
 import numpy as np
@@ -20,11 +19,10 @@ from .measures import overshoot
 from .models import build_mlp
 from .pool import POOL
 from .scaling import Scaler
-from .stack import Stack, stack_key
+from .stack import Stack
 from .targets import Target
 from .training import Run
 
-LOG = logging.getLogger(__name__)
 _D = Config()  # the defaults, declared once in `Config`
 
 
@@ -133,35 +131,6 @@ def iterate_experiment(config=None, every=None, **settings):
     data = prepare_data(config)
     check_loss(config.loss, data.ys, config.output_activation)
     return _chunks(config, every, data)
-
-
-def run_experiments(configs) -> list[Experiment]:
-    """`run_experiment` of many configurations, in order: those that share an architecture, loss, optimizer,
-    batch regime, step budget and number of points train as one stack (`Stack`), each as it trains alone
-    (to float noise), so a table of seeds and settings is one compiled run, not one run a row.
-
-    Args:
-        configs: a list of `Config`s or dicts of settings (each checked before any training).
-    """
-    if not isinstance(configs, (list, tuple)) or not configs:
-        raise ValueError("configs must be a non-empty list of Configs or dicts of settings")
-    configs = [make_config(c) for c in configs]
-    data = [prepare_data(c) for c in configs]
-    for c, d in zip(configs, data):
-        check_loss(c.loss, d.ys, c.output_activation)
-    groups: dict = {}
-    for i, (c, d) in enumerate(zip(configs, data)):
-        groups.setdefault(stack_key(c, d.xs.size), []).append(i)
-    LOG.debug("%d configurations train as %d stacks of %s", len(configs), len(groups),
-              ", ".join(str(len(g)) for g in groups.values()))
-    out = [None] * len(configs)
-    for members in groups.values():
-        stack = Stack([configs[i] for i in members], [data[i].xs for i in members], [data[i].ys for i in members])
-        with POOL.borrow(configs[members[0]]) as model:  # a body to score each network's weights in
-            for i, trained in zip(members, stack.train()):
-                model.set_weights(trained.weights)
-                out[i] = _scored(configs[i], data[i], model, trained.run, _grids(configs[i], data[i]))
-    return out
 
 
 def _grids(config: Config, data) -> tuple:

@@ -17,7 +17,7 @@ import numpy as np
 
 from ._checks import check_seed
 from .diagnostics import KINDS
-from .experiments import run_experiments
+from .experiments import run_experiment
 from .sweeps import PER_CONFIG, sweep
 
 FITS, PARTIAL = 0.9, 0.5
@@ -141,18 +141,18 @@ def _check_seeds(seeds) -> tuple:
 def over_seeds(rows: dict, seeds=(0, 1, 2), **common) -> SeedTable:
     """Run every configuration (label -> run_experiment kwargs, on top of `common`) for each seed.
 
+    One run after another, each a stack of one (its numbers are `run_experiment`'s, and every table of an
+    architecture reuses one compiled loop): measured on 2 cores, a stack of 3-18 networks of 1000 points is no
+    faster a network than one alone, and each new stack size compiles a loop of its own (2-3 s).
+
     >>> print(over_seeds({"x/100": dict(x_scale=100), "raw x": {}}, target="relu_shift", steps=2000))  # doctest: +SKIP
     """
     _check_rows(rows)
     seeds = _check_seeds(seeds)
-    configs = {label: {**common, **kwargs} for label, kwargs in rows.items()}
-    for label, config in configs.items():
-        if "seed" in config:
-            raise TypeError(f"over_seeds sets each run's seed from seeds=...; row {label!r} sets seed too")
-    done = iter(run_experiments([{**config, "seed": s} for config in configs.values() for s in seeds]))
     table = []
-    for label, config in configs.items():
-        exps = [next(done) for _ in seeds]
+    for label, kwargs in rows.items():
+        config = {**common, **kwargs}
+        exps = [run_experiment(**config, seed=s) for s in seeds]
         table.append(Row(label, config, [e.r2 for e in exps], [e.diagnosis.kinds for e in exps], exps))
     steps = {e.config.steps for r in table for e in r.exps}
     return SeedTable(table, seeds, steps.pop() if len(steps) == 1 else None)
@@ -264,13 +264,12 @@ class Ledger:
         p.text(str(self))
 
 
-SWEEP_SHARED = ("hidden", "activation", "steps", "n_train", "output_activation", "loss", "optimizer", "batch_size",
-                "clip_range")
+SWEEP_SHARED = ("hidden", "activation", "steps", "n_train", "output_activation", "loss")
 
 
 def _sweep_settings(configs: list[dict]) -> dict | None:
-    """The shared `sweep` arguments if these configurations can train as one sweep (one architecture, loss,
-    optimizer and batch regime, only per-configuration settings varying), else None."""
+    """The shared `sweep` arguments if these configurations can train as one sweep (one architecture,
+    Adam, full batch, a linear or sigmoid head, only per-configuration settings varying), else None."""
     shared = {}
     for key in SWEEP_SHARED:
         values = {repr(c[key]) for c in configs if key in c}
@@ -279,6 +278,8 @@ def _sweep_settings(configs: list[dict]) -> dict | None:
         if values:
             shared[key] = configs[0][key]
     if any(set(c) - set(PER_CONFIG) - set(SWEEP_SHARED) for c in configs):
+        return None
+    if shared.get("output_activation") not in (None, "sigmoid"):
         return None
     return shared
 

@@ -80,9 +80,8 @@ QUESTIONS: dict[str, list[Question]] = {
             ),
             1,
             (
-                'R² is 0.23 to 0.31 over the three seeds (median 0.31), well clear of the near-constant '
-                'cut-off of 0.1.',
-                'Layer 1 still bends at small x (42% flat below x = 10) and is 100% flat beyond x = '
+                'R² is 0.31 in every seed, well clear of the near-constant cut-off of 0.1.',
+                'Layer 1 still bends at small x (34% flat below x = 10) and is 100% flat beyond x = '
                 '50, so the fit follows the first hump and is flat after it.',
                 'A median of 0.31 fails, while the same network with standardized inputs reaches '
                 '1.00.',
@@ -99,7 +98,7 @@ QUESTIONS: dict[str, list[Question]] = {
             3,
             (
                 'Tanh is flat beyond |z| > 3, even closer to 0 than the sigmoid (6).',
-                'ELU saturates on its negative side the same way: median R² 0.20, `saturation`.',
+                'ELU saturates on its negative side the same way: median R² 0.31, `saturation`.',
                 'ReLU units do not saturate, they die instead (`dead_units`): median R² 0.12.',
                 'The input scale is the fix. Standardized, the sigmoid, ELU and ReLU networks all '
                 'reach a median R² of 1.00 in 1500 steps.',
@@ -312,14 +311,14 @@ QUESTIONS: dict[str, list[Question]] = {
             0,
             (
                 'The indicator is only ever 0 or 1, so its targets span exactly [0, 1], yet the fit '
-                'is out of range on 29% of the domain and 85% of the points beyond it.',
+                'is out of range on 26% of the domain and 98% of the points beyond it.',
                 'The indicator takes only the values 0 and 1, in every sample and on every grid. The '
                 'targets never leave [0, 1]; the predictions do.',
                 'The ledger measures the opposite here. Six layers leave the range less than one does'
-                ' (43% against 100% of the points).',
-                'The linear head fits (median R² 0.93, three seeds of three, in section 2) and '
-                '`diagnose` names only an overshoot, no divergence. The range is simply not something '
-                'the loss asks for.',
+                ' (41% against 100% of the points).',
+                'The linear head fits (median R² 0.94, three seeds of three) and `diagnose` names '
+                'only an overshoot, no divergence. The range is simply not something the loss asks '
+                'for.',
             ),
         ),
         Question(
@@ -333,13 +332,12 @@ QUESTIONS: dict[str, list[Question]] = {
             1,
             (
                 'Only 5% of its out-of-range points lie there. At the jumps the fit rounds the step '
-                'off, which is where 88% of its squared error is, but it stays in range. (The '
-                'tanh-unit network is different: 91% of its overshoot is within 5 units.)',
-                '66% of the inside overshoot lies 5 to 15 units from a jump, where the curve, turning'
+                'off, which is where 94% of its squared error is, but it stays in range. (The '
+                'tanh-unit network is different: 69% of its overshoot is within 5 units.)',
+                '89% of the inside overshoot lies 5 to 15 units from a jump, where the curve, turning'
                 ' sharply at the jump, swings past the plateau beside it.',
-                '30% of the inside overshoot lies more than 15 units from a jump, less than half as much as '
-                'beside the jumps (66%).',
-                "29% of the domain's grid is out of range, most of it beside the jumps.",
+                'Only 5% of the inside overshoot lies more than 15 units from a jump.',
+                "26% of the domain's grid is out of range, beside the jumps.",
             ),
         ),
         Question(
@@ -360,7 +358,7 @@ QUESTIONS: dict[str, list[Question]] = {
                 'Told that its most confident "1" should be 0, it sends back a gradient of 0 under '
                 'the squared error and about 400 under the cross-entropy (one seed). Train it with '
                 '`loss="bce"`.',
-                'It fits better (median R² 0.99 against 0.92 for the linear head, three seeds).',
+                'It fits better (median R² 0.99 against 0.94 for the linear head, three seeds).',
             ),
         ),
         Question(
@@ -378,8 +376,8 @@ QUESTIONS: dict[str, list[Question]] = {
                 ' 0.0 (one seed), 20% of them at the wrong edge. Median R² −0.25, no seed of three '
                 'fits.',
                 "A clip after training acts on the predictions only; training is the linear head's. "
-                'That is why it scores close to the linear head (0.94 against 0.92, over three seeds) and can '
-                'only raise the score.',
+                'That is why it scores like the linear head (0.94 for both) and can only raise the '
+                'score.',
                 'With every sample clipped, no sample sends a gradient (largest 0.0, one seed): more '
                 'steps have nothing to follow.',
             ),
@@ -395,8 +393,8 @@ QUESTIONS: dict[str, list[Question]] = {
             ),
             3,
             (
-                'With weight decay 98% of the points are out (the ledger).',
-                'Six layers still leave the range on 43% of the points.',
+                'With weight decay 100% of the points are out (the ledger).',
+                'Six layers still leave the range on 41% of the points.',
                 'Tanh is bounded to (−1, 1), not [0, 1]; it dips below 0 (9% out).',
                 '0% out. A sigmoid cannot leave (0, 1); its trouble is saturation, not the range.',
             ),

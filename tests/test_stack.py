@@ -92,17 +92,16 @@ def test_a_stack_of_one_is_model_fit():
     assert max_diff(ours.weights, theirs.get_weights()) < 1e-5
 
 
-def test_a_table_over_a_full_budget_scores_as_runs_alone():
-    """Over a full budget float order may differ: R² within 0.01 and the same verdict, stack against alone
-    (2000 steps, 1000 points; three seeds of two rows of notebook 00)."""
-    rows = [dict(x_scale=100, y_scale="minmax", init=0.5), dict(x_scale=100, y_scale="minmax")]
-    configs = [dict(target="relu_shift", **r, seed=s) for r in rows for s in (0, 1, 2)]
-    stacked = au.experiments.run_experiments(configs)
-    for c, s in zip(configs, stacked):
-        alone = au.run_experiment(**c)
-        assert abs(s.r2 - alone.r2) < 0.01
-        assert au.fit_verdict(s.r2) == au.fit_verdict(alone.r2)
-        assert s.diagnosis.kinds == alone.diagnosis.kinds
+def test_a_sweep_over_a_full_budget_scores_as_runs_alone():
+    """Over a full budget float order may differ: R² within 0.01 and the same verdict, each configuration of a
+    sweep (one stack) against `run_experiment` (a stack of one): 1000 steps, 256 points, three seeds of two
+    rows of notebook 03's ledger."""
+    configs = [dict(target=t, x_scale=100, init=0.5, seed=s) for t in ("relu_shift", "parabola") for s in (0, 1, 2)]
+    res = au.sweep(configs, steps=1000, n_train=256, diagnose_each=False)
+    for c, row in zip(configs, res.rows):
+        alone = au.run_experiment(**c, steps=1000, n_train=256, n_grid=401)
+        assert abs(row["r2"] - alone.r2) < 0.01
+        assert au.fit_verdict(row["r2"]) == au.fit_verdict(alone.r2)
 
 
 def test_configurations_that_cannot_share_a_stack_are_refused():
@@ -114,18 +113,6 @@ def test_configurations_that_cannot_share_a_stack_are_refused():
         Stack([a], [d.xs, d.xs], [d.ys])
     with pytest.raises(ValueError, match="non-empty"):
         Stack([], [], [])
-
-
-def test_run_experiments_groups_what_can_share_a_stack(caplog):
-    """Two architectures: two stacks, the results in the order given, each as `run_experiment` gives it."""
-    configs = [dict(SMALL, seed=0), dict(SMALL, hidden=(4,), seed=0), dict(SMALL, seed=1)]
-    with caplog.at_level("DEBUG", logger="approx_utils.experiments"):
-        exps = au.experiments.run_experiments(configs)
-    assert "3 configurations train as 2 stacks of 2, 1" in caplog.text
-    assert [e.config.hidden for e in exps] == [(8, 8), (4,), (8, 8)]
-    for c, e in zip(configs, exps):
-        alone = au.run_experiment(**c)
-        np.testing.assert_allclose(e.run.loss, alone.run.loss, rtol=1e-5, atol=1e-7)
 
 
 def test_a_stack_of_one_computes_as_alone():
