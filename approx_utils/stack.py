@@ -45,7 +45,7 @@ from .training import (
 LOG = logging.getLogger(__name__)
 # What networks must share to train in one stack (besides the number of training points).
 STACK_SHARED = ("hidden", "activation", "output_activation", "clip_range", "loss", "optimizer", "batch_size", "steps")
-ENGINES_KEPT = 8  # compiled stacks kept (least recently used dropped first): one per shape and stack size
+ENGINES_KEPT = 32  # compiled stacks kept (least recently used dropped first): one per shape and stack size
 
 
 def stack_key(config: Config, n: int) -> tuple:
@@ -248,10 +248,13 @@ class _Engine:
                     grads = [a + b for a, b in zip(grads, second)]
                 else:
                     value, grads = value_and_grads(xb, yb, alive, mask)
-                before = [v.read_value() for v in variables]
-                optimizer.apply(grads, variables)
-                for v, old in zip(variables, before):  # a network frozen before this step keeps its weights
-                    v.assign(tf.where(tf.reshape(alive, [k, 1, 1]), v, old))
+                if k == 1:  # one network: a non-finite loss ends the loop, nothing to freeze
+                    optimizer.apply(grads, variables)
+                else:
+                    before = [v.read_value() for v in variables]
+                    optimizer.apply(grads, variables)
+                    for v, old in zip(variables, before):  # a network frozen before this step keeps its weights
+                        v.assign(tf.where(tf.reshape(alive, [k, 1, 1]), v, old))
                 losses = tf.tensor_scatter_nd_update(losses, [[i]], [tf.where(alive, value, np.float32(np.nan))])
                 alive = tf.logical_and(alive, tf.math.is_finite(value))
                 i += 1
