@@ -1,8 +1,8 @@
 """`run_experiment`: target -> sample -> scale -> build -> train -> evaluate -> diagnose, in one call.
 
 Scores are in the target's original units, on a dense grid of its domain, so runs with different
-scalings compare fairly. Models come from a pool by architecture (see `pool`): a new init, seed or
-learning rate reuses a model and its compiled training loop instead of tracing a new one.
+scalings compare fairly. A run trains as a stack of one (`stack.Stack`, whose compiled loop every run of the
+architecture reuses); a model from a pool by architecture (see `pool`) holds its weights for scoring.
 """
 from __future__ import annotations
 
@@ -123,8 +123,9 @@ def iterate_experiment(config=None, every=None, **settings):
 
     The settings are checked when it is called (a bad one raises a ValueError/TypeError then, before
     any training); the chunks train exactly as one run does (same weights at the end), so live training
-    shows the real run. A diverged chunk is the last one. The model is the run's own until the last
-    chunk is yielded: another run meanwhile, of any architecture, trains a model of its own.
+    shows the real run. A diverged chunk is the last one. The run keeps its own state between chunks (another
+    run meanwhile, of any architecture, does not disturb it), and its scoring model until the last chunk is
+    yielded.
     """
     config = make_config(config, **settings)
     every = config.steps if every is None else check_int(every, "every", minimum=1)

@@ -269,7 +269,9 @@ SWEEP_SHARED = ("hidden", "activation", "steps", "n_train", "output_activation",
 
 def _sweep_settings(configs: list[dict]) -> dict | None:
     """The shared `sweep` arguments if these configurations can train as one sweep (one architecture,
-    Adam, full batch, a linear or sigmoid head, only per-configuration settings varying), else None."""
+    Adam, full batch, a linear or sigmoid head, only per-configuration settings varying), else None. `sweep`
+    takes every head, optimizer and batch size now; the ledgers keep their old routing so that the rows the
+    notebooks' ledgers print (and their prose) stay as they were."""
     shared = {}
     for key in SWEEP_SHARED:
         values = {repr(c[key]) for c in configs if key in c}

@@ -25,10 +25,10 @@ import keras
 import numpy as np
 import tensorflow as tf
 
-from ._checks import check_int
+from ._checks import check_int, check_pair
 from ._quiet import muted_stderr
 from .config import Config
-from .losses import loss_function
+from .losses import check_loss, loss_function
 from .models import head_function, layer_seed, make_initializer
 from .training import (
     _XLA_STARTED,
@@ -75,7 +75,8 @@ def initial_weights(config: Config) -> list[np.ndarray]:
 @dataclass
 class Stacked:
     """What a stack's `train` gives for one network: its `Run` and its weights after it
-    (`model.get_weights()` order)."""
+    (`model.get_weights()` order). The run's `seconds` and `compile_seconds` are the whole stack's: summed over
+    its networks they would count the stack K times."""
 
     run: Run
     weights: list
@@ -86,6 +87,8 @@ class Stack:
 
     `train` continues from where the last call left every network (weights, optimizer state, which diverged):
     100 steps as 4 calls of 25 (with `start`/`total`) give the weights of one call of 100, as `Trainer.run` does.
+    Stacks of one shape share a compiled engine: each keeps its own state and puts it back when it trains. A
+    call stopped by Ctrl-C (or an error) leaves the stack where its last finished call left it.
 
     Args:
         configs: `Config`s that share `stack_key` (architecture, loss, optimizer, batch regime, steps); each
@@ -102,6 +105,10 @@ class Stack:
         if len(xs) != len(configs) or len(ys) != len(configs):
             raise ValueError(f"a stack needs one x and one y per configuration: {len(configs)} configurations, "
                              f"{len(xs)} x, {len(ys)} y")
+        pairs = [check_pair(x, y, f"xs[{i}]", f"ys[{i}]") for i, (x, y) in enumerate(zip(xs, ys))]
+        xs, ys = [p[0] for p in pairs], [p[1] for p in pairs]
+        for c, y in zip(configs, ys):
+            check_loss(c.loss, y, c.output_activation)
         n = int(np.size(xs[0]))
         keys = {stack_key(c, np.size(x)) for c, x in zip(configs, xs)}
         if len(keys) > 1:
@@ -267,11 +274,30 @@ class _Engine:
         start.. of `total`: each network's loss per step [steps, K] (NaN once diverged), the step it diverged at
         (-1: never; the step after the last if the weights it left give a loss that overflows), and the seconds
         of the call that compiled the loop (0 if it was compiled before). Leaves the state in `stack.state`."""
-        k, n = self.k, self.n
+        k = self.k
         if self.owner is not stack or stack.state is None:
             self._load(stack)
         alive = tf.constant(stack.state[2])
         record = np.full((steps, k), np.nan, np.float32)
+        try:
+            alive, compile_seconds = self._calls(stack, record, alive, steps, start, total)
+        except BaseException:
+            self.owner = None  # the variables hold part of this call: the stack's next call reloads its state
+            raise
+        finite = np.isfinite(record)
+        was_alive = np.asarray(stack.state[2])
+        diverged_at = np.where(~was_alive, stack.diverged_at, -1)
+        fresh = was_alive & ~finite.all(axis=0)
+        diverged_at = np.where(fresh, start + np.argmin(finite, axis=0), diverged_at)
+        overflow = was_alive & ~fresh & ~np.isfinite(self.losses_at(stack.x, stack.y))
+        diverged_at = np.where(overflow, start + steps, diverged_at)
+        self._save(stack, alive.numpy() & ~overflow, diverged_at)
+        return record, diverged_at, compile_seconds
+
+    def _calls(self, stack: Stack, record: np.ndarray, alive, steps: int, start: int, total: int):
+        """Call the compiled loop at most CHUNK steps (about CALL_S seconds) at a time, so Ctrl-C lands between
+        calls; each call's losses go into `record`. Returns which networks are alive, and the compile's seconds."""
+        k, n = self.k, self.n
         batches = 1 if self.batch is None else -(-n // self.batch)
         begin, per_call, compile_seconds = 0, FIRST_CALL, 0.0
         tail = (tf.constant(total), stack.lr, stack.decay)
@@ -308,15 +334,7 @@ class _Engine:
                 begin += chunk
                 if done < chunk:  # every network diverged
                     break
-        finite = np.isfinite(record)
-        was_alive = np.asarray(stack.state[2])
-        diverged_at = np.where(~was_alive, stack.diverged_at, -1)
-        fresh = was_alive & ~finite.all(axis=0)
-        diverged_at = np.where(fresh, start + np.argmin(finite, axis=0), diverged_at)
-        overflow = was_alive & ~fresh & ~np.isfinite(self.losses_at(stack.x, stack.y))
-        diverged_at = np.where(overflow, start + steps, diverged_at)
-        self._save(stack, alive.numpy() & ~overflow, diverged_at)
-        return record, diverged_at, compile_seconds
+        return alive, compile_seconds
 
     def _load(self, stack: Stack) -> None:
         """Put `stack`'s state in the variables: its last call's, or `build_mlp`'s starting weights and a fresh

@@ -126,14 +126,15 @@ def _configs(configs, shared: Config) -> list[Config]:
 
 
 def _check_size(k: int, shared: Config) -> None:
-    """Refuse a sweep whose stacked activations would not fit in memory, before allocating (no record grows with
-    the steps: the loop keeps each configuration's last loss only)."""
+    """Refuse a sweep that would not fit in memory, before allocating: its stacked activations, and each
+    configuration's loss at every step (float32 in the stack's record, float64 in its `Run`)."""
     widest = max(shared.hidden)
-    need = 4 * k * 6 * shared.n_train * widest * len(shared.hidden)  # bytes, float32
+    need = 4 * k * 6 * shared.n_train * widest * len(shared.hidden) + 12 * k * shared.steps  # bytes
     if need > MAX_BYTES:
-        raise ValueError(f"a sweep of {k} configurations on {shared.n_train} points through {len(shared.hidden)} layers "
-                         f"of up to {widest} units needs about {need / 1e9:.1f} GB for its activations; at most "
-                         f"{MAX_BYTES / 1e9:.0f} GB: fewer configs, points or units")
+        raise ValueError(f"a sweep of {k} configurations of {shared.steps} steps on {shared.n_train} points through "
+                         f"{len(shared.hidden)} layers of up to {widest} units needs about {need / 1e9:.1f} GB for its "
+                         f"activations and loss records; at most {MAX_BYTES / 1e9:.0f} GB: fewer configs, steps, points "
+                         "or units")
 
 
 def _rows(full, data, shared, trained, diagnose_each) -> list[dict]:

@@ -4,8 +4,8 @@ Each notebook (notebooks/ and notebooks/solutions/) is executed in a fresh kerne
 time includes the kernel's start. A first cell added to the run (not to the file) times every call of the two
 training loops (`Trainer.run`, which `train` uses, and `Stack.train`, which `run_experiment`, `over_seeds`, the
 ledgers and `sweep` use), so the share of the notebook spent training (compiling the loops included) is measured,
-not guessed; "calls" counts calls of those two (a table or sweep is one a stack, a run trained in chunks one per
-chunk). That cell imports the package (TensorFlow): the notebook's
+not guessed; "calls" counts calls of those two (a sweep is one, every run of a table one, a run trained in chunks
+one per chunk). That cell imports the package (TensorFlow): the notebook's
 own import cell then takes no time, and the slowest cell is named, from nbclient's timestamps, among the rest.
 Then 03's claims ledger, as its cell lists it: its configurations at 1000 steps trained as one stack (`sweep`),
 against one of them alone, in this process, and what bounds the stack: its arithmetic (multiply-adds of the

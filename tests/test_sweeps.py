@@ -95,12 +95,3 @@ def test_ctrl_c_stops_a_long_sweep_between_calls():
         signal.signal(signal.SIGALRM, signal.SIG_DFL)
         signal.signal(signal.SIGINT, interrupt)
     assert len(au.sweep(configs, hidden=(4,), steps=5, n_train=32, diagnose_each=False)) == 2  # and sweeps on
-
-
-def test_a_sweep_in_chunks_ends_where_one_call_would():
-    """The chunked loop (CHUNK steps a call) carries the optimizer state across calls: 2500 steps in three calls
-    score as the same configuration trained alone."""
-    config = dict(target="sine", x_scale="standardize", lr=1e-2, lr_decay=0.1, seed=3)
-    row, = au.sweep([config], hidden=(8, 8), steps=2500, n_train=64).rows
-    alone = au.run_experiment(**config, hidden=(8, 8), steps=2500, n_train=64, n_grid=401)
-    assert abs(row["r2"] - alone.r2) < 1e-4
