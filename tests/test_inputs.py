@@ -88,8 +88,11 @@ def test_inputs_beyond_float32_are_refused():
 
 
 def test_a_sweep_too_large_for_memory_is_refused_before_allocating():
-    with pytest.raises(ValueError, match="needs about 9.2 GB for its activations; at most 4 GB"):
+    with pytest.raises(ValueError, match="needs about 9.2 GB for its activations and loss records; at most 4 GB"):
         au.sweep([{}] * 1000, hidden=(64, 64, 64), n_train=2000, steps=1)
+    # the loss records grow with the steps: 12 bytes a step and configuration (float32 record, float64 Run)
+    with pytest.raises(ValueError, match="1000 configurations of 400000 steps .* needs about 4.8 GB"):
+        au.sweep([{}] * 1000, hidden=(4,), n_train=32, steps=400_000)
 
 
 def test_one_huge_step_is_reported_as_diverged_not_as_a_fit():
