@@ -174,7 +174,8 @@ class _Engine:
                      for s in self.shapes]
         self.lr = tf.Variable(tf.zeros([k, 1, 1]))  # each network's rate this step, as the optimizer reads it
         default = keras.optimizers.get(optimizer)  # Keras' defaults, as `train` uses them; the rate per network
-        self.optimizer = type(default)(**{**default.get_config(), "learning_rate": lambda: self.lr})
+        # Keras 3.2 calls a callable rate with the step count, later versions with nothing: take either.
+        self.optimizer = type(default)(**{**default.get_config(), "learning_rate": lambda *_: self.lr})
         self.optimizer.build(self.vars)
         self.activation, self.head = keras.activations.get(activation), head_function(head, clip_range)
         self.per_sample = loss_function(loss)
