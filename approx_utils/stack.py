@@ -49,16 +49,10 @@ ENGINES_KEPT = 32  # compiled stacks kept (least recently used dropped first): o
 
 
 def stack_key(config: Config, n: int) -> tuple:
-    """What configurations must share to train in one stack: the architecture, loss, optimizer, batch regime,
-    step budget and the number of training points."""
+    """What configurations must share to train in one stack (and one compiled engine): the architecture, loss,
+    optimizer, batch regime and the number of training points (the steps are a tensor of the loop)."""
     full = config.batch_size is None or config.batch_size >= n
-    return tuple(getattr(config, k) for k in STACK_SHARED[:-2]) + (None if full else config.batch_size,
-                                                                 config.steps, n)
-
-
-def _engine_key(key: tuple) -> tuple:
-    """A stack key without the step budget: the compiled loop takes the steps as a tensor."""
-    return key[:-2] + key[-1:]
+    return tuple(getattr(config, k) for k in STACK_SHARED[:-2]) + (None if full else config.batch_size, n)
 
 
 def initial_weights(config: Config) -> list[np.ndarray]:
@@ -110,11 +104,11 @@ class Stack:
         for c, y in zip(configs, ys):
             check_loss(c.loss, y, c.output_activation)
         n = int(np.size(xs[0]))
-        keys = {stack_key(c, np.size(x)) for c, x in zip(configs, xs)}
+        keys = {stack_key(c, np.size(x)) + (c.steps,) for c, x in zip(configs, xs)}
         if len(keys) > 1:
             raise ValueError(f"a stack trains networks that share {', '.join(STACK_SHARED)} and the number of "
                              f"points; these configurations give {len(keys)} different ones")
-        self.configs, self.key = list(configs), _engine_key(keys.pop())
+        self.configs, self.key = list(configs), keys.pop()[:-1]
         self.x = tf.constant(np.stack([np.asarray(v, np.float32).reshape(n, 1) for v in xs]))
         self.y = tf.constant(np.stack([np.asarray(v, np.float32).reshape(n, 1) for v in ys]))
         self.lr = tf.constant([c.lr for c in configs], tf.float32)
