@@ -16,8 +16,6 @@ multiplies as `train` does, bit for bit).
 """
 from __future__ import annotations
 
-import contextlib
-import logging
 import time
 from dataclasses import dataclass
 
@@ -26,23 +24,11 @@ import numpy as np
 import tensorflow as tf
 
 from ._checks import check_int, check_pair
-from ._quiet import muted_stderr
 from .config import Config
 from .losses import check_loss, loss_function
 from .models import head_function, layer_seed, make_initializer
-from .training import (
-    _XLA_STARTED,
-    CHUNK,
-    FIRST_CALL,
-    HALVES_MIN_POINTS,
-    InterruptBetweenCalls,
-    Run,
-    decay_fraction,
-    epoch_orders,
-    steps_per_call,
-)
+from .training import CHUNK, HALVES_MIN_POINTS, Run, call_in_chunks, decay_fraction, epoch_orders
 
-LOG = logging.getLogger(__name__)
 # What networks must share to train in one stack (besides the number of training points).
 STACK_SHARED = ("hidden", "activation", "output_activation", "clip_range", "loss", "optimizer", "batch_size", "steps")
 ENGINES_KEPT = 32  # compiled stacks kept (least recently used dropped first): one per shape and stack size
@@ -173,10 +159,10 @@ class _Engine:
         self.optimizer.build(self.vars)
         self.activation, self.head = keras.activations.get(activation), head_function(head, clip_range)
         self.per_sample = loss_function(loss)
-        self.xla_error = None
+        self.xla, self.xla_error = True, None  # as a Trainer's (see `call_in_chunks`)
         self.owner = None  # the stack whose state the variables hold
         self._loops = {}
-        self._compiled = False
+        self._compiled = set()
 
     def _forward(self, h):
         """The networks' outputs [K, rows, 1] for inputs [K, rows, 1], or a stack of one's [rows, 1] for [rows, 1]."""
@@ -290,45 +276,26 @@ class _Engine:
         return record, diverged_at, compile_seconds
 
     def _calls(self, stack: Stack, record: np.ndarray, alive, steps: int, start: int, total: int):
-        """Call the compiled loop at most CHUNK steps (about CALL_S seconds) at a time, so Ctrl-C lands between
-        calls; each call's losses go into `record`. Returns which networks are alive, and the compile's seconds."""
+        """Run the compiled loop in calls (`call_in_chunks`), each call's losses going into `record`. Returns which
+        networks are alive, and the compile's seconds."""
         k, n = self.k, self.n
         batches = 1 if self.batch is None else -(-n // self.batch)
-        begin, per_call, compile_seconds = 0, FIRST_CALL, 0.0
+        span = CHUNK // batches + 2 if self.batch is not None else 0  # epochs a call of CHUNK steps touches
         tail = (tf.constant(total), stack.lr, stack.decay)
-        with InterruptBetweenCalls() as interrupt:
-            while begin < steps:
-                interrupt.check()
-                xla = self.xla_error is None
-                chunk = min(CHUNK, steps - begin, per_call)
-                span = CHUNK // batches + 2 if self.batch is not None else 0
-                first = (start + begin) // batches
-                orders = (tf.stack([epoch_orders(n, s, first, span) for s in stack.seeds]) if span
-                          else tf.zeros([k, 0, 0], tf.int32))
-                t0 = time.perf_counter()
-                try:
-                    with muted_stderr() if xla and not _XLA_STARTED else contextlib.nullcontext():
-                        losses, alive, done = self._loop(xla)(stack.x, stack.y, orders, tf.constant(first),
-                                                              tf.constant(start + begin), tf.constant(chunk), *tail,
-                                                              alive)
-                except (tf.errors.InvalidArgumentError, tf.errors.UnimplementedError, tf.errors.InternalError) as err:
-                    if not xla:
-                        raise
-                    self.xla_error = (str(err).strip().splitlines() or [type(err).__name__])[0]
-                    LOG.debug("stack of %d: XLA could not compile the loop (%s); the plain loop runs it", k,
-                              self.xla_error)
-                    continue
-                if xla and not _XLA_STARTED:
-                    _XLA_STARTED.append(True)
-                done = int(done)
-                record[begin:begin + done] = losses.numpy()[:done]
-                seconds = time.perf_counter() - t0
-                if not self._compiled:
-                    self._compiled, compile_seconds = True, seconds
-                per_call = steps_per_call(chunk, seconds)
-                begin += chunk
-                if done < chunk:  # every network diverged
-                    break
+
+        def call(xla, begin, chunk):
+            nonlocal alive
+            first = (start + begin) // batches
+            orders = (tf.stack([epoch_orders(n, s, first, span) for s in stack.seeds]) if span
+                      else tf.zeros([k, 0, 0], tf.int32))
+            loop = self._loop(xla)
+            losses, alive, done = loop(stack.x, stack.y, orders, tf.constant(first), tf.constant(start + begin),
+                                       tf.constant(chunk), *tail, alive)
+            done = int(done)
+            record[begin:begin + done] = losses.numpy()[:done]
+            return done, loop  # fewer steps than asked: every network diverged
+
+        compile_seconds = call_in_chunks(self, steps, call)
         return alive, compile_seconds
 
     def _load(self, stack: Stack) -> None:

@@ -42,6 +42,7 @@ _XLA_STARTED = []  # non-empty once a loop has run under XLA in this process
 # Measured as above: at 256 points 0.056 ms/step against 0.073 whole, at 1000 0.15 against 0.25, at 2000
 # 0.30 against 0.46; at 128 no gain. (On the plain loop: 0.26 against 0.28 at 1000 points.)
 HALVES_MIN_POINTS = 256
+LOG = logging.getLogger(__name__)
 TRAINERS_KEPT = 16  # models whose compiled loops are kept (least recently used dropped first)
 
 
@@ -256,51 +257,73 @@ class Trainer:
         return bool(np.isfinite(keras.ops.convert_to_numpy(keras.ops.mean(per))))
 
     def _chunks(self, full, decaying, loss, x, y, start, steps, total, lr, lr_decay, size, seed):
-        """Call the compiled loop for `steps` steps, at most `chunk` a call (about CALL_S seconds of them): each
-        call's losses, and the seconds of the call that compiled the loop for this data's shape (0 if none did).
-        Ctrl-C stops the run between calls (KeyboardInterrupt, held during a call by `InterruptBetweenCalls`), the
-        model holding the weights of the steps done.
-
-        If XLA cannot compile the loop (an op without an XLA kernel, say, in a custom layer), the call fails
-        before any step: the plain loop takes the steps not yet run, from where the run is, and every later run.
-        """
+        """Run `steps` steps of the compiled loop in calls (`call_in_chunks`): each call's losses, and the seconds
+        of the call that compiled the loop for this data's shape (0 if none did)."""
         batches = -(-x.size // size)
         args = (_as_column(x), _as_column(y))
         rest = (tf.constant(total), tf.constant(lr, tf.float32), tf.constant(lr_decay, tf.float32),
                 tf.constant(size), tf.constant(seed))
-        parts, begin, per_call, compile_seconds = [], 0, FIRST_CALL, 0.0
-        with InterruptBetweenCalls() as interrupt:
-            while begin < steps:
-                interrupt.check()
-                xla = self.xla and self.xla_error is None
-                chunk = min(self.chunk, steps - begin, per_call)  # on both paths: Ctrl-C lands between calls
-                span = self.chunk // batches + 2 if xla and not full else 0  # epochs a call of `chunk` steps touches
-                first = (start + begin) // batches
-                orders = epoch_orders(x.size, seed, first, span) if span else _NO_ORDERS
-                call = (*args, orders, tf.constant(first), tf.constant(start + begin), tf.constant(chunk), *rest)
-                try:
-                    # XLA's first compile in a process announces itself on stderr (TensorFlow 2.16-2.19): muted.
-                    t0 = time.perf_counter()
-                    loop = self._loop(full, decaying, loss, xla, size)
-                    with muted_stderr() if xla and not _XLA_STARTED else contextlib.nullcontext():
-                        parts.append(loop(*call).numpy())
-                    seconds = time.perf_counter() - t0
-                    per_call = steps_per_call(chunk, seconds)
-                    if (loop, x.size) not in self._compiled:  # XLA compiles once per loop and data shape
-                        self._compiled.add((loop, x.size))
-                        compile_seconds += seconds
-                    self.paths.add("xla" if xla else "plain")
-                    if xla and not _XLA_STARTED:
-                        _XLA_STARTED.append(True)
-                except (tf.errors.InvalidArgumentError, tf.errors.UnimplementedError, tf.errors.InternalError) as err:
-                    if not xla:
-                        raise
-                    self.xla_error = (str(err).strip().splitlines() or [type(err).__name__])[0]
-                    continue
-                begin += chunk
-                if parts[-1].size < chunk:  # a non-finite loss ended it
-                    break
+        parts = []
+
+        def call(xla, begin, chunk):
+            span = self.chunk // batches + 2 if xla and not full else 0  # epochs a call of `chunk` steps touches
+            first = (start + begin) // batches
+            orders = epoch_orders(x.size, seed, first, span) if span else _NO_ORDERS
+            loop = self._loop(full, decaying, loss, xla, size)
+            parts.append(loop(*args, orders, tf.constant(first), tf.constant(start + begin), tf.constant(chunk),
+                              *rest).numpy())
+            self.paths.add("xla" if xla else "plain")
+            return parts[-1].size, (loop, x.size)  # XLA compiles once per loop and data shape
+
+        compile_seconds = call_in_chunks(self, steps, call, self.chunk)
         return parts, compile_seconds
+
+
+def call_in_chunks(owner, steps: int, call, chunk: int = CHUNK) -> float:
+    """Run `steps` steps of a compiled loop as calls of at most `chunk` steps, about CALL_S seconds of them, so that
+    Ctrl-C stops the run between calls (KeyboardInterrupt, held during a call by `InterruptBetweenCalls`); the
+    one call-loop of `Trainer` and of a stack's engine.
+
+    Args:
+        owner: holds the compiled loops: `xla` (whether to try XLA), `xla_error` (why XLA could not compile them;
+            set here) and `_compiled` (the loops called once; added to here).
+        steps: steps to run.
+        call: `call(xla, begin, steps)` runs steps begin.. of this run in one call, on the XLA loop or the plain
+            one, and returns (the steps it ran, the compiled loop's key); fewer steps than asked (a non-finite
+            loss) end the run.
+        chunk: the most steps a call runs.
+    Returns the seconds of the calls that were a loop's first (its compile). If XLA cannot compile the loop (an
+    op without an XLA kernel, say, in a custom layer), the call fails before any step: the plain loop takes the
+    steps not yet run, from where the run is, and every later run (said in a debug log).
+    """
+    begin, per_call, compile_seconds = 0, FIRST_CALL, 0.0
+    with InterruptBetweenCalls() as interrupt:
+        while begin < steps:
+            interrupt.check()
+            xla = owner.xla and owner.xla_error is None
+            size = min(chunk, steps - begin, per_call)  # on both paths: Ctrl-C lands between calls
+            t0 = time.perf_counter()
+            try:
+                # XLA's first compile in a process announces itself on stderr (TensorFlow 2.16-2.19): muted.
+                with muted_stderr() if xla and not _XLA_STARTED else contextlib.nullcontext():
+                    done, key = call(xla, begin, size)
+            except (tf.errors.InvalidArgumentError, tf.errors.UnimplementedError, tf.errors.InternalError) as err:
+                if not xla:
+                    raise
+                owner.xla_error = (str(err).strip().splitlines() or [type(err).__name__])[0]
+                LOG.debug("XLA could not compile the loop (%s); the plain loop runs it", owner.xla_error)
+                continue
+            seconds = time.perf_counter() - t0
+            if xla and not _XLA_STARTED:
+                _XLA_STARTED.append(True)
+            if key not in owner._compiled:
+                owner._compiled.add(key)
+                compile_seconds += seconds
+            per_call = steps_per_call(size, seconds)
+            begin += size
+            if done < size:  # a non-finite loss ended it
+                break
+    return compile_seconds
 
 
 class InterruptBetweenCalls:
