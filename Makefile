@@ -11,7 +11,7 @@ OLDEST := requirements/oldest.txt
 export TF_CPP_MIN_LOG_LEVEL := 2
 export KERAS_BACKEND := tensorflow
 
-.PHONY: setup lab test e2e chromium bench lock test-oldest test-install slides app normalize clean
+.PHONY: setup lab test e2e e2e-setup chromium bench lock test-oldest oldest-setup test-install slides app normalize clean
 
 setup: $(STAMP)
 
@@ -53,7 +53,10 @@ chromium:
 		     "or give its path: make e2e CHROMIUM=/path/to/chromium" >&2; exit 1; \
 	fi
 
-e2e: $(E2E_STAMP) chromium slides
+# What the browser tests need besides Playwright (Chromium, the decks); .ci/run sets it up beside `make test`.
+e2e-setup: chromium slides
+
+e2e: $(E2E_STAMP) e2e-setup
 	$(BIN)/python -m pytest e2e
 
 bench: $(E2E_STAMP) chromium
@@ -96,15 +99,22 @@ lock:
 	$(UV_COMPILE) --extra tf --extra lab --extra test --extra e2e -o $(LOCK)
 	$(UV_COMPILE) --resolution lowest-direct --extra tf --extra test -o $(OLDEST)
 
-# The floors: a separate virtualenv with the lowest versions the ranges allow; unit tests (but those that compare
+# The floors: a separate virtualenv with the lowest versions the ranges allow (rebuilt when pyproject.toml or the
+# floors change; `make oldest-setup` builds it alone); unit tests (but those that compare
 # figures with the prose: `locked_numbers`), then every notebook executed without comparing printed numbers
 # (they may move in the last digits; they must run clean).
 OLD_VENV := build/oldest-venv
-test-oldest:
+OLD_STAMP := $(OLD_VENV)/.installed-stamp
+oldest-setup: $(OLD_STAMP)
+
+$(OLD_STAMP): pyproject.toml $(OLDEST)
 	rm -rf $(OLD_VENV)
 	$(PYTHON) -m venv $(OLD_VENV)
 	$(OLD_VENV)/bin/python -m pip install --quiet --upgrade pip
 	$(OLD_VENV)/bin/python -m pip install --quiet -c $(OLDEST) -e ".[tf,test]"
+	@touch $(OLD_STAMP)
+
+test-oldest: $(OLD_STAMP)
 	$(OLD_VENV)/bin/python -c 'import tensorflow as tf, keras, numpy, matplotlib, ipywidgets; \
 		print("oldest:", *(f"{m.__name__} {m.__version__}" for m in (tf, keras, numpy, matplotlib, ipywidgets)))'
 	@# matplotlib 3.9.0 calls pyparsing 3.3's old names: ~1400 deprecation warnings that are not ours.
