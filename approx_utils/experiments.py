@@ -161,7 +161,7 @@ def _chunks(config: Config, every: int, data):
     each chunk."""
     grids = _grids(config, data)
     stack = Stack([config], [data.xs], [data.ys])
-    with POOL.borrow(config) as model:
+    with POOL.borrow(config, fresh=False) as model:  # it gets the stack's weights before any use
         runs = []
         for start in range(0, config.steps, every):
             trained, = stack.train(min(every, config.steps - start), start, config.steps)

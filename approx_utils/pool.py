@@ -22,16 +22,18 @@ class ModelPool:
         self._serial = 0
 
     @contextlib.contextmanager
-    def borrow(self, config):
+    def borrow(self, config, fresh: bool = True):
         """A model of `config`'s architecture at `build_mlp`'s starting weights for (init, seed), lent until
-        the `with` block ends (for a generator: until it finishes or is closed)."""
+        the `with` block ends (for a generator: until it finishes or is closed). `fresh=False` lends a pooled
+        model at whatever weights it holds, for a caller that sets them before using it (no initializing twice)."""
         arch = (config.hidden, config.activation, config.output_activation, config.clip_range)
         key = next((k for k in reversed(self._idle) if k[0] == arch), None)
         if key is None:
             model = build_mlp(*arch[:2], config.init, arch[2], config.seed, arch[3])
         else:
             model = self._idle.pop(key)
-            reinitialize(model, config.init, config.seed)
+            if fresh:
+                reinitialize(model, config.init, config.seed)
         try:
             yield model
         finally:

@@ -16,6 +16,7 @@ multiplies as `train` does, bit for bit).
 """
 from __future__ import annotations
 
+import functools
 import time
 from dataclasses import dataclass
 
@@ -31,6 +32,7 @@ from .training import CHUNK, HALVES_MIN_POINTS, Run, call_in_chunks, decay_fract
 
 # What networks must share to train in one stack (besides the number of training points).
 STACK_SHARED = ("hidden", "activation", "output_activation", "clip_range", "loss", "optimizer", "batch_size", "steps")
+INITIAL_KEPT = 64  # networks' starting weights kept (see `initial_weights`)
 ENGINES_KEPT = 32  # compiled stacks kept (least recently used dropped first): one per shape and stack size
 
 
@@ -43,13 +45,21 @@ def stack_key(config: Config, n: int) -> tuple:
 
 def initial_weights(config: Config) -> list[np.ndarray]:
     """The weights `build_mlp(..., init, seed)` starts from (kernels seeded per layer, biases zero), in
-    `model.get_weights()` order."""
-    widths = (1,) + config.hidden + (1,)
+    `model.get_weights()` order; read-only arrays, kept for the last INITIAL_KEPT (hidden, init, seed): an
+    explorer's move that changes neither init nor seed starts from the same ones."""
+    return list(_initial(config.hidden, config.init, config.seed))
+
+
+@functools.lru_cache(maxsize=INITIAL_KEPT)
+def _initial(hidden: tuple, init: float, seed: int) -> tuple:
+    widths = (1,) + hidden + (1,)
     weights = []
     for i, shape in enumerate(zip(widths[:-1], widths[1:])):
-        weights.append(np.asarray(make_initializer(config.init, layer_seed(config.seed, i))(shape), np.float32))
+        weights.append(np.asarray(make_initializer(init, layer_seed(seed, i))(shape), np.float32))
         weights.append(np.zeros(shape[1], np.float32))
-    return weights
+    for w in weights:
+        w.setflags(write=False)
+    return tuple(weights)
 
 
 @dataclass

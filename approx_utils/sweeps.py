@@ -137,7 +137,7 @@ def _check_size(k: int, shared: Config) -> None:
 def _rows(full, data, shared, trained, diagnose_each) -> list[dict]:
     """One row per configuration, scored (and diagnosed) in a pooled model of the architecture."""
     rows = []
-    with POOL.borrow(shared) as model:  # a body to score each row's weights in
+    with POOL.borrow(shared, fresh=False) as model:  # a body to score each row's weights in
         for c, d, t in zip(full, data, trained):
             row = {**{name: getattr(c, name) for name in PER_CONFIG}, "target": d.target.name, "r2": float("-inf"),
                    "diverged": t.run.diverged, "final_loss": t.run.final_loss, "diagnosis": Diagnosis()}

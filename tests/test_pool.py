@@ -41,3 +41,16 @@ def test_the_pool_is_bounded_and_does_not_lend_a_model_twice():
         with pool.borrow(au.Config(hidden=(width,))):
             pass
     assert len(pool) == 2
+
+
+def test_a_model_is_lent_at_its_starting_weights_unless_the_caller_sets_them():
+    pool = ModelPool(size=1)
+    config = au.Config(hidden=(3,), init=0.5, seed=2)
+    start = au.build_mlp((3,), init=0.5, seed=2).get_weights()
+    with pool.borrow(config) as model:
+        model.set_weights([w + 1 for w in start])
+    with pool.borrow(config) as model:  # reinitialized
+        assert all(np.array_equal(a, b) for a, b in zip(model.get_weights(), start))
+        model.set_weights([w + 1 for w in start])
+    with pool.borrow(config, fresh=False) as model:  # as it was left, for a caller that sets the weights itself
+        assert all(np.array_equal(a, b + 1) for a, b in zip(model.get_weights(), start))

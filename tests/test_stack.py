@@ -209,3 +209,13 @@ def test_bad_data_names_the_network():
         Stack([config, config], [d.xs, d.xs], [d.ys, d.ys[:-1]])
     with pytest.raises(ValueError, match="bce"):
         Stack([config.replace(loss="bce")], [d.xs], [d.ys])
+
+
+def test_starting_weights_are_build_mlps_and_kept_read_only():
+    config = au.Config(**SMALL)
+    model = au.build_mlp(config.hidden, config.activation, config.init, seed=config.seed)
+    first, again = initial_weights(config), initial_weights(config)
+    assert all(np.array_equal(a, b) for a, b in zip(first, model.get_weights()))
+    assert all(a is b for a, b in zip(first, again))  # computed once
+    with pytest.raises(ValueError, match="read-only"):
+        first[0][0, 0] = 1.0
