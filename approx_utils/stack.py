@@ -32,7 +32,7 @@ from .training import CHUNK, HALVES_MIN_POINTS, Run, call_in_chunks, decay_fract
 
 # What networks must share to train in one stack (besides the number of training points).
 STACK_SHARED = ("hidden", "activation", "output_activation", "clip_range", "loss", "optimizer", "batch_size", "steps")
-INITIAL_KEPT = 64  # networks' starting weights kept (see `initial_weights`)
+INITIAL_KEPT, INITIAL_KEPT_WEIGHTS = 64, 100_000  # starting weights kept, of networks up to this size (26 MB in all)
 ENGINES_KEPT = 32  # compiled stacks kept (least recently used dropped first): one per shape and stack size
 
 
@@ -45,9 +45,13 @@ def stack_key(config: Config, n: int) -> tuple:
 
 def initial_weights(config: Config) -> list[np.ndarray]:
     """The weights `build_mlp(..., init, seed)` starts from (kernels seeded per layer, biases zero), in
-    `model.get_weights()` order; read-only arrays, kept for the last INITIAL_KEPT (hidden, init, seed): an
-    explorer's move that changes neither init nor seed starts from the same ones."""
-    return list(_initial(config.hidden, config.init, config.seed))
+    `model.get_weights()` order; read-only arrays, kept for the last INITIAL_KEPT (hidden, init, seed) of networks
+    up to INITIAL_KEPT_WEIGHTS weights: an explorer's move that changes neither init nor seed starts from the same
+    ones."""
+    widths = (1,) + config.hidden + (1,)
+    size = sum((a + 1) * b for a, b in zip(widths[:-1], widths[1:]))
+    initial = _initial if size <= INITIAL_KEPT_WEIGHTS else _initial.__wrapped__
+    return list(initial(config.hidden, config.init, config.seed))
 
 
 @functools.lru_cache(maxsize=INITIAL_KEPT)
@@ -294,16 +298,19 @@ class _Engine:
         tail = (tf.constant(total), stack.lr, stack.decay)
 
         def call(xla, begin, chunk):
-            nonlocal alive
             first = (start + begin) // batches
             orders = (tf.stack([epoch_orders(n, s, first, span) for s in stack.seeds]) if span
                       else tf.zeros([k, 0, 0], tf.int32))
-            loop = self._loop(xla)
-            losses, alive, done = loop(stack.x, stack.y, orders, tf.constant(first), tf.constant(start + begin),
-                                       tf.constant(chunk), *tail, alive)
-            done = int(done)
-            record[begin:begin + done] = losses.numpy()[:done]
-            return done, loop  # fewer steps than asked: every network diverged
+
+            def run():
+                nonlocal alive
+                loop = self._loop(xla)
+                losses, alive, done = loop(stack.x, stack.y, orders, tf.constant(first), tf.constant(start + begin),
+                                           tf.constant(chunk), *tail, alive)
+                done = int(done)
+                record[begin:begin + done] = losses.numpy()[:done]
+                return done, loop  # fewer steps than asked: every network diverged
+            return run
 
         compile_seconds = call_in_chunks(self, steps, call)
         return alive, compile_seconds

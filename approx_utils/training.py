@@ -269,11 +269,14 @@ class Trainer:
             span = self.chunk // batches + 2 if xla and not full else 0  # epochs a call of `chunk` steps touches
             first = (start + begin) // batches
             orders = epoch_orders(x.size, seed, first, span) if span else _NO_ORDERS
-            loop = self._loop(full, decaying, loss, xla, size)
-            parts.append(loop(*args, orders, tf.constant(first), tf.constant(start + begin), tf.constant(chunk),
-                              *rest).numpy())
-            self.paths.add("xla" if xla else "plain")
-            return parts[-1].size, (loop, x.size)  # XLA compiles once per loop and data shape
+
+            def run():
+                loop = self._loop(full, decaying, loss, xla, size)
+                parts.append(loop(*args, orders, tf.constant(first), tf.constant(start + begin), tf.constant(chunk),
+                                  *rest).numpy())
+                self.paths.add("xla" if xla else "plain")
+                return parts[-1].size, (loop, x.size)  # XLA compiles once per loop and data shape
+            return run
 
         compile_seconds = call_in_chunks(self, steps, call, self.chunk)
         return parts, compile_seconds
@@ -288,9 +291,10 @@ def call_in_chunks(owner, steps: int, call, chunk: int = CHUNK) -> float:
         owner: holds the compiled loops: `xla` (whether to try XLA), `xla_error` (why XLA could not compile them;
             set here) and `_compiled` (the loops called once; added to here).
         steps: steps to run.
-        call: `call(xla, begin, steps)` runs steps begin.. of this run in one call, on the XLA loop or the plain
-            one, and returns (the steps it ran, the compiled loop's key); fewer steps than asked (a non-finite
-            loss) end the run.
+        call: `call(xla, begin, steps)` prepares steps begin.. of this run (their inputs) and returns a function
+            that runs them in one call of the XLA loop or the plain one and returns (the steps it ran, the compiled
+            loop's key); fewer steps than asked (a non-finite loss) end the run. Only that call is timed and
+            taken as XLA's to fail.
         chunk: the most steps a call runs.
     Returns the seconds of the calls that were a loop's first (its compile). If XLA cannot compile the loop (an
     op without an XLA kernel, say, in a custom layer), the call fails before any step: the plain loop takes the
@@ -302,11 +306,12 @@ def call_in_chunks(owner, steps: int, call, chunk: int = CHUNK) -> float:
             interrupt.check()
             xla = owner.xla and owner.xla_error is None
             size = min(chunk, steps - begin, per_call)  # on both paths: Ctrl-C lands between calls
+            run = call(xla, begin, size)
             t0 = time.perf_counter()
             try:
                 # XLA's first compile in a process announces itself on stderr (TensorFlow 2.16-2.19): muted.
                 with muted_stderr() if xla and not _XLA_STARTED else contextlib.nullcontext():
-                    done, key = call(xla, begin, size)
+                    done, key = run()
             except (tf.errors.InvalidArgumentError, tf.errors.UnimplementedError, tf.errors.InternalError) as err:
                 if not xla:
                     raise

@@ -2,7 +2,7 @@
 
 The full `tensorflow` wheel and `tensorflow-cpu` provide the same module; a second one beside the first
 is a broken install. For each, at the oldest supported version: make a virtualenv, install that wheel,
-`pip install` this package (as a course would, without extras), then check that the installed
+`pip install` this package from a copy of the tree (as a course would, without extras), then check that the installed
 TensorFlow distributions are exactly the one that was there, at the same version, and that a short
 experiment runs. Usage: python tests/check_install.py WORKDIR   (`make test-install`).
 """
@@ -34,15 +34,25 @@ def pip(python: Path, *args: str) -> None:
     subprocess.run([python, "-m", "pip", "install", "--quiet", *args], check=True)
 
 
-def check(wheel: str, workdir: Path) -> list[str]:
-    """Problems found when the package is installed beside `wheel`=={OLDEST_TF} (empty if none)."""
+def copy_source(workdir: Path) -> Path:
+    """A copy of the package's source to install from: building writes into the tree it builds (egg-info,
+    build/), and CI runs this beside the tests, which run from the tree."""
+    src = workdir / "src"
+    shutil.rmtree(src, ignore_errors=True)
+    shutil.copytree(ROOT, src, ignore=shutil.ignore_patterns(".git", ".venv", "build", "*.egg-info", "__pycache__",
+                                                             "notebooks", "e2e", "benchmarks", "slides"))
+    return src
+
+
+def check(wheel: str, workdir: Path, src: Path) -> list[str]:
+    """Problems found when the package (source `src`) is installed beside `wheel`=={OLDEST_TF} (empty if none)."""
     env_dir = workdir / wheel
     shutil.rmtree(env_dir, ignore_errors=True)
     venv.create(env_dir, with_pip=True)
     python = env_dir / "bin" / "python"
     pip(python, f"{wheel}=={OLDEST_TF}")
     before = tensorflow_dists(python)
-    pip(python, str(ROOT))
+    pip(python, str(src))
     after = tensorflow_dists(python)
     print(f"{wheel}: before {before}, after installing approx_utils {after}", flush=True)
     problems = [] if before == after == {wheel: OLDEST_TF} else [f"{wheel}: TensorFlow changed: {before} -> {after}"]
@@ -56,7 +66,8 @@ def check(wheel: str, workdir: Path) -> list[str]:
 def main(workdir: str) -> int:
     work = Path(workdir).resolve()
     work.mkdir(parents=True, exist_ok=True)
-    problems = [p for wheel in WHEELS for p in check(wheel, work)]
+    src = copy_source(work)
+    problems = [p for wheel in WHEELS for p in check(wheel, work, src)]
     print("\n".join(problems) or f"both wheels kept ({', '.join(WHEELS)} {OLDEST_TF}); no second TensorFlow added")
     return 1 if problems else 0
 
