@@ -19,6 +19,24 @@ def scaled_relu():
     return x / 100, y / 50
 
 
+@pytest.fixture
+def second_call_fails():
+    """`wrap(loop)`: the compiled loop, its second call (of all loops wrapped) raising as XLA does where it cannot
+    compile a loop, for the tests of the fall-back to the plain loop; `wrap.calls` counts the calls."""
+    import tensorflow as tf
+
+    def wrap(loop):
+        def call(*args):
+            wrap.calls += 1
+            if wrap.calls == 2:
+                raise tf.errors.UnimplementedError(None, None, "no XLA kernel (simulated)")
+            return loop(*args)
+        return call
+
+    wrap.calls = 0
+    return wrap
+
+
 @pytest.fixture(autouse=True)
 def _close_figures():
     yield

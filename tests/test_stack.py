@@ -2,7 +2,6 @@
 import keras
 import numpy as np
 import pytest
-import tensorflow as tf
 
 import approx_utils as au
 from approx_utils.data import prepare_data
@@ -222,28 +221,20 @@ def test_starting_weights_are_build_mlps_and_kept_read_only():
         first[0][0, 0] = 1.0
 
 
-def test_a_stack_xla_cannot_compile_part_way_runs_the_steps_left_on_the_plain_loop(monkeypatch):
+def test_a_stack_xla_cannot_compile_part_way_runs_the_steps_left_on_the_plain_loop(monkeypatch, second_call_fails):
     """As `train` does: the failed call ran no step, so the plain loop takes the run from where it is."""
-    compile_xla, calls = au.stack._Engine._compile, []
+    compile_loop = au.stack._Engine._compile
 
     def failing_second_xla_call(self, xla):
-        loop = compile_xla(self, xla)
-        if not xla:
-            return loop
-
-        def call(*args):
-            calls.append(1)
-            if len(calls) == 2:
-                raise tf.errors.UnimplementedError(None, None, "no XLA kernel (simulated)")
-            return loop(*args)
-        return call
+        loop = compile_loop(self, xla)
+        return second_call_fails(loop) if xla else loop
 
     monkeypatch.setattr(au.stack._Engine, "_compile", failing_second_xla_call)
     try:
         own = [dict(seed=0, lr=3e-3), dict(seed=1, lr=1e-3, lr_decay=0.5)]  # calm runs: float noise stays small
         stacked, alone, configs = stacked_and_alone(dict(hidden=(7, 5), steps=150), own)
         engine, = [e for key, e in au.stack._ENGINES.items() if key[0] == (7, 5)]
-        assert len(calls) >= 2 and "simulated" in engine.xla_error
+        assert second_call_fails.calls >= 2 and "simulated" in engine.xla_error
         assert_same_steps(stacked, alone, configs, steps=150, tol=1e-4)
     finally:  # no other test gets this engine
         for key in [key for key in au.stack._ENGINES if key[0] == (7, 5)]:
