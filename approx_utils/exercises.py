@@ -11,7 +11,7 @@ import tensorflow as tf
 
 from .cases import COLLAPSE_CAUSES, collapse_case
 from .config import CANNOT_RUN, Config, make_config
-from .experiments import iterate_experiment, run_experiment
+from .experiments import _finished, run_experiment
 from .measures import FLAT, OVERSHOOT_TOL, _derivative, _peak_derivative, overshoot, saturation
 from .models import build_mlp
 from .scaling import get_scaler
@@ -52,16 +52,10 @@ def _attempt(base: dict, changes: dict, allowed: set, max_changes: int | None = 
         return Outcome(False, f"that setting does not run: {err}")
 
 
-def _last(runs):
-    """The last Experiment an `iterate_experiment` yields (the finished run)."""
-    *_, exp = runs
-    return exp
-
-
 def _seed_runs(config: Config) -> list | Outcome:
     """`config` run for each of SEEDS (the one seed loop), or the Outcome saying it cannot run."""
     try:
-        return [_last(iterate_experiment(config.replace(seed=s))) for s in SEEDS]
+        return [_finished(config.replace(seed=s)) for s in SEEDS]
     except CANNOT_RUN as err:
         return Outcome(False, f"that setting does not run: {err}")
 

@@ -111,8 +111,12 @@ def run_experiment(target=_D.target, x_scale=_D.x_scale, y_scale=_D.y_scale, ini
     >>> exp = run_experiment("parabola", x_scale=100, y_scale="minmax", steps=2000)  # doctest: +SKIP
     >>> exp.r2, exp.diagnosis.kinds                                                    # doctest: +SKIP
     """
-    config = Config(target, x_scale, y_scale, init, activation, hidden, steps, lr, batch_size, seed, n_train,
-                    output_activation, clip_range, post_clip, lr_decay, optimizer, loss, n_grid, beyond)
+    return _finished(Config(target, x_scale, y_scale, init, activation, hidden, steps, lr, batch_size, seed, n_train,
+                            output_activation, clip_range, post_clip, lr_decay, optimizer, loss, n_grid, beyond))
+
+
+def _finished(config: Config) -> Experiment:
+    """`run_experiment` of a `Config`: the last Experiment `iterate_experiment` yields."""
     *_, exp = iterate_experiment(config)
     return exp
 

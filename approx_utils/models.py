@@ -92,13 +92,18 @@ def check_hidden(hidden, name: str = "hidden") -> tuple:
     if len(hidden) > MAX_LAYERS:
         raise ValueError(f"{name} has {len(hidden)} layers; at most {MAX_LAYERS} (deeper nets take minutes to compile)")
     hidden = tuple(check_int(w, "hidden width", minimum=1) for w in hidden)
-    widths = (1,) + hidden + (1,)
-    weights = sum((a + 1) * b for a, b in zip(widths[:-1], widths[1:]))
+    weights = weight_count(hidden)
     if weights > MAX_WEIGHTS:
         raise ValueError(f"{name}={hidden!r} has {weights:,} weights, about {16 * weights / 1e9:.1f} GB to train "
                          f"(weights, gradients and Adam's two moments in float32); at most {MAX_WEIGHTS:,}: "
                          "narrower or fewer layers")
     return hidden
+
+
+def weight_count(hidden: tuple) -> int:
+    """The weights (kernels and biases) of a 1 -> hidden... -> 1 network."""
+    widths = (1,) + tuple(hidden) + (1,)
+    return sum((a + 1) * b for a, b in zip(widths[:-1], widths[1:]))
 
 
 def check_architecture(hidden, activation, output_activation, clip_range):

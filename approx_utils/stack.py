@@ -27,7 +27,7 @@ import tensorflow as tf
 from ._checks import check_int, check_pair
 from .config import Config
 from .losses import check_loss, loss_function
-from .models import head_function, layer_seed, make_initializer
+from .models import head_function, layer_seed, make_initializer, weight_count
 from .training import CHUNK, HALVES_MIN_POINTS, Run, call_in_chunks, decay_fraction, epoch_orders
 
 # What networks must share to train in one stack (besides the number of training points).
@@ -48,9 +48,7 @@ def initial_weights(config: Config) -> list[np.ndarray]:
     `model.get_weights()` order; read-only arrays, kept for the last INITIAL_KEPT (hidden, init, seed) of networks
     up to INITIAL_KEPT_WEIGHTS weights: an explorer's move that changes neither init nor seed starts from the same
     ones."""
-    widths = (1,) + config.hidden + (1,)
-    size = sum((a + 1) * b for a, b in zip(widths[:-1], widths[1:]))
-    initial = _initial if size <= INITIAL_KEPT_WEIGHTS else _initial.__wrapped__
+    initial = _initial if weight_count(config.hidden) <= INITIAL_KEPT_WEIGHTS else _initial.__wrapped__
     return list(initial(config.hidden, config.init, config.seed))
 
 
